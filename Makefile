@@ -1,0 +1,40 @@
+# newsdex: see README.md.
+GO        ?= go
+BIN       := bin
+DEMO_INDEX ?= demo.bleve
+ADDR      ?= 127.0.0.1:8080
+STATICCHECK_VERSION := v0.8.2
+
+.PHONY: all build test bench run lint fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/index ./cmd/search
+
+# The README's test command: unit, golden, end-to-end and browser tests.
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+# Benchmarks on the shared corpus; writes BENCHMARKS.md.
+bench: build
+	$(GO) run ./bench/cmd/benchreport -out BENCHMARKS.md
+
+# Builds a demo index of testdata/ when there is none, then serves it.
+run: build
+	@test -d $(DEMO_INDEX) || $(BIN)/index build --index $(DEMO_INDEX) testdata/
+	$(BIN)/search serve --index $(DEMO_INDEX) --addr $(ADDR)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Fuzzes the parsers for a while each (FUZZTIME=30s by default).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./internal/page -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf $(BIN) $(DEMO_INDEX)

@@ -1,0 +1,229 @@
+// Package schema says how an item is laid out in the bleve index: the field
+// names, the mapping (analyzers, what is stored, term vectors and doc values),
+// the mapping version stamped in every index, and the conversion of an item to
+// a bleve document and back from stored fields.
+//
+// Text fields (title, body, summary, caption) use bleve's English analyzer.
+// Labels people expect to match exactly (region, kind, source, dateline) are
+// single tokens folded to lower case, so "europe" finds "Europe"; the stored
+// value keeps the original label. Facets read region_label, an exact copy.
+package schema
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"newsdex/internal/item"
+)
+
+// Version is the mapping version. Bump it whenever the mapping or the document
+// layout changes: an index stamped with another version must be rebuilt.
+const Version = 1
+
+// VersionKey is the bleve internal key that holds the mapping version.
+var VersionKey = []byte("newsdex.mapping_version")
+
+// Field names in the index.
+const (
+	FieldKind        = "kind"
+	FieldTitle       = "title"
+	FieldRegion      = "region"       // lower-cased single token; stores the original label
+	FieldRegionLabel = "region_label" // exact label, for facets
+	FieldDate        = "date"
+	FieldDateline    = "dateline"
+	FieldBody        = "body"
+	FieldSummary     = "summary"
+	FieldCaption     = "caption"
+	FieldByline      = "byline"
+	FieldReadMinutes = "read_minutes"
+	FieldSource      = "source"
+	FieldURL         = "url"
+	FieldFile        = "file"
+	FieldPages       = "pages"
+	FieldArticleID   = "article_id"
+)
+
+// TextFields are the analyzed fields a free-text query searches, with their boosts.
+var TextFields = []struct {
+	Name  string
+	Boost float64
+}{
+	{FieldTitle, 2},
+	{FieldBody, 1},
+	{FieldSummary, 1},
+	{FieldCaption, 1},
+}
+
+// KeywordFields are matched exactly but case-insensitively.
+var KeywordFields = []string{FieldRegion, FieldKind, FieldSource, FieldDateline}
+
+// KeywordAnalyzer is the name of the analyzer of KeywordFields: one token, lower case.
+const KeywordAnalyzer = "keyword_lower"
+
+// Mapping returns the explicit index mapping: no dynamic fields, no _all field.
+func Mapping() *mapping.IndexMappingImpl {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomAnalyzer(KeywordAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     single.Name,
+		"token_filters": []any{lowercase.Name},
+	}); err != nil {
+		panic(fmt.Sprintf("schema: %v", err)) // static configuration: cannot fail
+	}
+	m.DefaultAnalyzer = en.AnalyzerName
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = true
+		f.IncludeTermVectors = true // phrases and highlighting
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	label := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = KeywordAnalyzer
+		f.Store = store
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	number := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = true
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	for _, tf := range TextFields {
+		doc.AddFieldMappingsAt(tf.Name, text())
+	}
+	doc.AddFieldMappingsAt(FieldRegion, label(true))
+	doc.AddFieldMappingsAt(FieldSource, label(true))
+	doc.AddFieldMappingsAt(FieldDateline, label(true))
+	kind := label(true)
+	kind.DocValues = true // facet
+	doc.AddFieldMappingsAt(FieldKind, kind)
+
+	regionLabel := bleve.NewKeywordFieldMapping()
+	regionLabel.Analyzer = keyword.Name
+	regionLabel.Store = false
+	regionLabel.IncludeTermVectors = false
+	regionLabel.IncludeInAll = false
+	regionLabel.DocValues = true // facet
+	doc.AddFieldMappingsAt(FieldRegionLabel, regionLabel)
+
+	articleID := bleve.NewKeywordFieldMapping()
+	articleID.Store = true
+	articleID.IncludeTermVectors = false
+	articleID.IncludeInAll = false
+	articleID.DocValues = false
+	doc.AddFieldMappingsAt(FieldArticleID, articleID)
+
+	date := bleve.NewDateTimeFieldMapping()
+	date.Store = true
+	date.IncludeInAll = false
+	date.DocValues = true // sort, facets
+	doc.AddFieldMappingsAt(FieldDate, date)
+
+	doc.AddFieldMappingsAt(FieldReadMinutes, number())
+	doc.AddFieldMappingsAt(FieldPages, number())
+	doc.AddFieldMappingsAt(FieldByline, storedOnly())
+	doc.AddFieldMappingsAt(FieldURL, storedOnly())
+	doc.AddFieldMappingsAt(FieldFile, storedOnly())
+
+	m.DefaultMapping = doc
+	m.DefaultField = FieldBody
+	return m
+}
+
+// Document is the bleve document of an item: a map of the non-empty fields,
+// so that empty optional fields are neither indexed nor stored.
+func Document(it *item.Item) map[string]any {
+	d := map[string]any{
+		FieldKind:  string(it.Kind),
+		FieldTitle: it.Title,
+		FieldDate:  it.Date.UTC().Format(time.RFC3339),
+	}
+	put := func(name, v string) {
+		if v != "" {
+			d[name] = v
+		}
+	}
+	put(FieldRegion, it.Region)
+	put(FieldRegionLabel, it.Region)
+	put(FieldDateline, it.Dateline)
+	put(FieldBody, it.Body)
+	put(FieldSummary, it.Summary)
+	put(FieldCaption, it.Caption)
+	put(FieldByline, it.Byline)
+	put(FieldSource, it.Source)
+	put(FieldURL, it.URL)
+	put(FieldFile, it.File)
+	put(FieldArticleID, it.ArticleID)
+	if it.ReadMinutes != 0 {
+		d[FieldReadMinutes] = float64(it.ReadMinutes)
+	}
+	if it.Pages != 0 {
+		d[FieldPages] = float64(it.Pages)
+	}
+	return d
+}
+
+// FromFields rebuilds an item from its id and stored fields, as bleve returns
+// them in a search hit's Fields (with Fields: ["*"]) or from a stored document.
+func FromFields(id string, f map[string]any) item.Item {
+	str := func(name string) string {
+		s, _ := f[name].(string)
+		return s
+	}
+	num := func(name string) int {
+		v, _ := f[name].(float64)
+		return int(v)
+	}
+	it := item.Item{
+		ID:          id,
+		Kind:        item.Kind(str(FieldKind)),
+		Title:       str(FieldTitle),
+		Region:      str(FieldRegion),
+		Dateline:    str(FieldDateline),
+		Body:        str(FieldBody),
+		Summary:     str(FieldSummary),
+		Caption:     str(FieldCaption),
+		Byline:      str(FieldByline),
+		ReadMinutes: num(FieldReadMinutes),
+		Source:      str(FieldSource),
+		URL:         str(FieldURL),
+		File:        str(FieldFile),
+		Pages:       num(FieldPages),
+		ArticleID:   str(FieldArticleID),
+	}
+	if t, err := time.Parse(time.RFC3339, str(FieldDate)); err == nil {
+		it.Date = t.UTC()
+	}
+	return it
+}

@@ -1,0 +1,70 @@
+package schema
+
+import (
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/google/go-cmp/cmp"
+
+	"newsdex/internal/item"
+)
+
+func TestRoundTripThroughIndex(t *testing.T) {
+	m := Mapping()
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	want := []item.Item{
+		{Kind: item.Article, Title: "Grain silos fill early", Region: "Asia Pacific",
+			Date: time.Date(1987, 3, 2, 0, 0, 0, 0, time.UTC), Dateline: "SYDNEY",
+			Body: "Farmers filled silos.\n\nPrices fell.", Caption: "A silo.", Byline: "Reporting by A",
+			ReadMinutes: 2, Source: "Reuters", File: "a.txt"},
+		{Kind: item.Teaser, Title: "Ports reopen", Region: "Europe",
+			Date: time.Date(1987, 3, 2, 16, 24, 0, 0, time.UTC), Summary: "Ports reopened.",
+			Source: "Reuters", File: "a.txt", Pages: 3, ArticleID: "a123"},
+	}
+	for i := range want {
+		want[i].EnsureID()
+		if err := idx.Index(want[i].ID, Document(&want[i])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, w := range want {
+		req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{w.ID}))
+		req.Fields = []string{"*"}
+		res, err := idx.Search(req)
+		if err != nil || len(res.Hits) != 1 {
+			t.Fatalf("search %s: %v, %v", w.ID, res, err)
+		}
+		got := FromFields(res.Hits[0].ID, res.Hits[0].Fields)
+		if diff := cmp.Diff(w, got); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+	}
+	// Keyword fields match case-insensitively.
+	for _, q := range []string{"europe", "EUROPE", "asia pacific"} {
+		tq := bleve.NewTermQuery(q)
+		if q == "EUROPE" {
+			mq := bleve.NewMatchQuery(q)
+			mq.SetField(FieldRegion)
+			req := bleve.NewSearchRequest(mq)
+			res, _ := idx.Search(req)
+			if res.Total != 1 {
+				t.Errorf("match region %q: %d hits", q, res.Total)
+			}
+			continue
+		}
+		tq.SetField(FieldRegion)
+		res, _ := idx.Search(bleve.NewSearchRequest(tq))
+		if res.Total != 1 {
+			t.Errorf("term region %q: %d hits", q, res.Total)
+		}
+	}
+}
