@@ -1,0 +1,312 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"newsdex/internal/item"
+	"newsdex/internal/schema"
+)
+
+func TestResolveDir(t *testing.T) {
+	t.Setenv(EnvDir, "")
+	if got := ResolveDir(""); got != DefaultDir {
+		t.Errorf("ResolveDir(\"\") = %q, want %q", got, DefaultDir)
+	}
+	t.Setenv(EnvDir, "/env/idx")
+	if got := ResolveDir(""); got != "/env/idx" {
+		t.Errorf("with $%s: %q", EnvDir, got)
+	}
+	if got := ResolveDir("flag.bleve"); got != "flag.bleve" {
+		t.Errorf("flag wins: %q", got)
+	}
+}
+
+func TestNoIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	_, err := Open(dir)
+	if !errors.Is(err, ErrNoIndex) {
+		t.Fatalf("Open of a missing folder: %v, want ErrNoIndex", err)
+	}
+	if !strings.Contains(err.Error(), "index build --index "+dir) {
+		t.Errorf("error does not say how to build one: %v", err)
+	}
+	if _, err := Current(dir); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("Current: %v", err)
+	}
+}
+
+// build writes a generation holding docs (id -> title) and commits it.
+func build(t *testing.T, dir string, titles ...string) string {
+	t.Helper()
+	w, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	tmp, err := w.TempPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := Create(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexTitles(t, idx, titles...)
+	if err := Stamp(idx); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gen, err := w.Commit(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gen
+}
+
+func indexTitles(t *testing.T, idx bleve.Index, titles ...string) {
+	t.Helper()
+	b := idx.NewBatch()
+	for _, title := range titles {
+		it := item.Item{Kind: item.Article, Title: title, Date: time.Date(1987, 3, 1, 0, 0, 0, 0, time.UTC), Body: title}
+		it.EnsureID()
+		if err := b.Index(it.ID, schema.Document(&it)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func count(t *testing.T, dir string) uint64 {
+	t.Helper()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	n, err := ix.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func gens(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), genPrefix) || strings.HasPrefix(e.Name(), tmpPrefix) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func TestBuildSwitchAndPrune(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	if g := build(t, dir, "one"); g != "gen-000001" {
+		t.Fatalf("first generation %q", g)
+	}
+	if n := count(t, dir); n != 1 {
+		t.Fatalf("count %d", n)
+	}
+	build(t, dir, "one", "two")
+	g3 := build(t, dir, "one", "two", "three")
+	cur, err := Current(dir)
+	if err != nil || cur != g3 {
+		t.Fatalf("Current = %q, %v; want %q", cur, err, g3)
+	}
+	if n := count(t, dir); n != 3 {
+		t.Fatalf("count %d", n)
+	}
+	got := strings.Join(gens(t, dir), " ")
+	if got != "gen-000002 gen-000003" {
+		t.Errorf("generations kept: %s (want the current and the previous)", got)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	size, err := ix.SizeBytes()
+	if err != nil || size <= 0 {
+		t.Errorf("SizeBytes = %d, %v", size, err)
+	}
+}
+
+func TestCrashLeavesIndexIntact(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	g1 := build(t, dir, "one", "two")
+
+	// A writer that died part-way: its lock is gone with its process, its
+	// half-written folder stays.
+	w, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := w.TempPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := Create(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexTitles(t, idx, "three")
+	// No Close, no Commit; simulate the death by dropping the lock and
+	// opening nothing more. (The bolt lock of idx is per descriptor; close it
+	// so the test does not leak it, without committing.)
+	idx.Close()
+	w.Close()
+
+	if cur, _ := Current(dir); cur != g1 {
+		t.Fatalf("current %q, want %q", cur, g1)
+	}
+	if n := count(t, dir); n != 2 {
+		t.Fatalf("readers see %d docs, want the old 2", n)
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		t.Fatalf("the simulated leftover is gone already: %v", err)
+	}
+	// The next build works and clears the leftover.
+	build(t, dir, "a", "b", "c", "d")
+	if _, err := os.Stat(tmp); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale %s not cleared: %v", tmp, err)
+	}
+	if n := count(t, dir); n != 4 {
+		t.Errorf("count %d", n)
+	}
+}
+
+func TestLockConflict(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	w, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Lock(dir)
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Lock: %v, want ErrLocked", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("second Lock took %v", time.Since(start))
+	}
+	if !strings.Contains(err.Error(), "another index build or add is writing "+dir) {
+		t.Errorf("message: %v", err)
+	}
+	w.Close()
+	w2, err := Lock(dir)
+	if err != nil {
+		t.Fatalf("Lock after release: %v", err)
+	}
+	w2.Close()
+}
+
+func TestCloneWhileReaderHoldsIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	build(t, dir, "one", "two")
+	reader, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+
+	w, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	tmp, err := w.CloneCurrent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Segments are shared, root.bolt is not.
+	zaps, _ := filepath.Glob(filepath.Join(tmp, "store", "*.zap"))
+	if len(zaps) == 0 {
+		t.Fatal("no segment in the clone")
+	}
+	for _, z := range zaps {
+		a, _ := os.Stat(z)
+		b, err := os.Stat(filepath.Join(reader.Path, "store", filepath.Base(z)))
+		if err != nil || !os.SameFile(a, b) {
+			t.Errorf("%s is not a hard link of the current generation's segment", z)
+		}
+	}
+	a, _ := os.Stat(filepath.Join(tmp, "store", "root.bolt"))
+	b, _ := os.Stat(filepath.Join(reader.Path, "store", "root.bolt"))
+	if os.SameFile(a, b) {
+		t.Error("root.bolt is shared")
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		idx, err := OpenWrite(tmp)
+		if err != nil {
+			done <- err
+			return
+		}
+		indexTitles(t, idx, "three")
+		done <- idx.Close()
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("writing the clone hangs while a reader holds the current generation")
+	}
+	if _, err := w.Commit(tmp); err != nil {
+		t.Fatal(err)
+	}
+	// The old reader still reads its snapshot; a new one sees the addition.
+	if n, _ := reader.DocCount(); n != 2 {
+		t.Errorf("old reader sees %d", n)
+	}
+	if n := count(t, dir); n != 3 {
+		t.Errorf("new reader sees %d", n)
+	}
+}
+
+func TestVersionMismatch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	w, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, _ := w.TempPath()
+	idx, err := Create(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.SetInternal(schema.VersionKey, []byte("999")); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if _, err := w.Commit(tmp); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	_, err = Open(dir)
+	if !errors.Is(err, ErrVersion) {
+		t.Fatalf("Open: %v, want ErrVersion", err)
+	}
+	if !strings.Contains(err.Error(), "mapping version 999") || !strings.Contains(err.Error(), "rebuild it with `index build`") {
+		t.Errorf("message: %v", err)
+	}
+}
