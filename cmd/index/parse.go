@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"newsdex/internal/cli"
+	"newsdex/internal/input"
+)
+
+func init() { commandFiles = append(commandFiles, newParseCmd) }
+
+func newParseCmd() *cobra.Command {
+	var in inputFlags
+	cmd := &cobra.Command{
+		Use:   "parse [--field ours=theirs]... PATH...",
+		Short: "Print the items pages and JSON lines give, as JSON lines, without indexing",
+		Long: `parse reads pages (.txt), JSON lines (.jsonl, .ndjson), gzip-compressed files
+and tar archives of them, or folders holding them, and prints the items they give
+as JSON lines on stdout, in input order: each page's article, then its teasers.
+It is exactly what "index build" indexes. PATH "-" reads JSON lines from stdin.
+
+A file or line that cannot be read is reported on stderr as FILE:LINE: what is
+wrong, and skipped. Exit status: 0 when everything parsed, 1 when something was
+skipped, 2 on usage errors.`,
+		Example: `  index parse testdata/pages/
+  index parse --field title=headline --field region=category \
+      --field summary=short_description --field url=link news_category.jsonl`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cli.Usagef("no PATH given (a page, JSON lines, an archive, a folder or -)")
+			}
+			opt, err := in.options()
+			if err != nil {
+				return err
+			}
+			opt.Stdin = cmd.InOrStdin()
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
+			enc := json.NewEncoder(out)
+			enc.SetEscapeHTML(false)
+			skipped := 0
+			err = input.Read(cmd.Context(), args, opt, func(r input.Record) error {
+				if r.Err != nil {
+					skipped++
+					fmt.Fprintln(cmd.ErrOrStderr(), r.Err)
+					return nil
+				}
+				for i := range r.Items {
+					if err := enc.Encode(&r.Items[i]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil {
+				return err
+			}
+			if skipped > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "index parse: %d skipped\n", skipped)
+				return cli.SilentError{Code: cli.ExitFailure}
+			}
+			return nil
+		},
+	}
+	in.register(cmd.Flags())
+	return cmd
+}
