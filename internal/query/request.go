@@ -1,0 +1,214 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"newsdex/internal/item"
+)
+
+// Request is one search, as the CLI flags and the HTTP parameters give it.
+// The comments name the HTTP parameters.
+type Request struct {
+	Query string // "q": the query language (see Parse); empty matches everything
+	// "from", "to": inclusive bounds. YYYY-MM-DD (whole UTC days: "to" takes in
+	// its whole day), YYYY-MM (whole months), RFC 3339 instants, or a duration
+	// back from now: 7d, 2w, 24h, 90m. Either may be empty.
+	From, To string
+	Regions  []string // "region", repeatable: any of them matches; exact, case-insensitive
+	Kind     string   // "kind": "", "article" or "teaser"
+	Sort     string   // "sort": "", "relevance", "newest", "oldest" (default relevance with a query, newest without)
+	Limit    int      // "limit": 0 means 10; 1..1000
+	Page     int      // "page": 0 means 1; 1-based
+	After    string   // "after": the Next cursor of an earlier response
+}
+
+// ParamError is a bad request parameter, named by its HTTP name: q, from, to,
+// region, kind, sort, limit, page or after.
+type ParamError struct {
+	Param string
+	Msg   string
+}
+
+func (e *ParamError) Error() string { return e.Param + ": " + e.Msg }
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+)
+
+// Sorts lists the sort orders.
+var Sorts = []string{SortRelevance, SortNewest, SortOldest}
+
+// Limits on paging.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 1000
+	// MaxWindow caps page*limit: deeper pages go through after cursors, whose
+	// cost does not grow with depth.
+	MaxWindow = 10000
+)
+
+// plan is a validated request.
+type plan struct {
+	node     Node
+	query    bq.Query
+	from, to time.Time // zero when absent; to is inclusive
+	regions  []string  // lower case, deduplicated
+	kind     string
+	sort     string
+	limit    int
+	offset   int
+	after    []string // bleve search_after keys
+}
+
+// Validate checks r and returns the first problem as a *ParamError, or nil.
+func (r Request) Validate() error {
+	_, err := r.plan(time.Now())
+	return err
+}
+
+func (r Request) plan(now time.Time) (*plan, error) {
+	p := &plan{}
+	q := strings.TrimSpace(r.Query)
+	node, err := Parse(q)
+	if err != nil {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			return nil, &ParamError{"q", fmt.Sprintf("%s at column %d", se.Msg, se.Column)}
+		}
+		return nil, &ParamError{"q", err.Error()}
+	}
+	p.node = node
+	p.query = Compile(node)
+
+	if p.from, err = parseTime(r.From, false, now); err != nil {
+		return nil, &ParamError{"from", err.Error()}
+	}
+	if p.to, err = parseTime(r.To, true, now); err != nil {
+		return nil, &ParamError{"to", err.Error()}
+	}
+	if !p.from.IsZero() && !p.to.IsZero() && p.from.After(p.to) {
+		return nil, &ParamError{"from", fmt.Sprintf("%s is after to (%s)", r.From, r.To)}
+	}
+
+	seen := map[string]bool{}
+	for _, reg := range r.Regions {
+		reg = strings.ToLower(strings.Join(strings.Fields(reg), " "))
+		if reg == "" {
+			return nil, &ParamError{"region", "empty region"}
+		}
+		if !seen[reg] {
+			seen[reg] = true
+			p.regions = append(p.regions, reg)
+		}
+	}
+
+	p.kind = strings.ToLower(strings.TrimSpace(r.Kind))
+	if p.kind != "" && !item.Kind(p.kind).Valid() {
+		return nil, &ParamError{"kind", fmt.Sprintf("unknown kind %q (want article or teaser)", r.Kind)}
+	}
+
+	p.sort = strings.ToLower(strings.TrimSpace(r.Sort))
+	switch p.sort {
+	case "":
+		p.sort = SortNewest
+		if _, all := node.(*All); !all {
+			p.sort = SortRelevance
+		}
+	case SortRelevance, SortNewest, SortOldest:
+	default:
+		return nil, &ParamError{"sort", fmt.Sprintf("unknown sort %q (want relevance, newest or oldest)", r.Sort)}
+	}
+
+	switch {
+	case r.Limit == 0:
+		p.limit = DefaultLimit
+	case r.Limit < 0 || r.Limit > MaxLimit:
+		return nil, &ParamError{"limit", fmt.Sprintf("%d is out of range (1 to %d)", r.Limit, MaxLimit)}
+	default:
+		p.limit = r.Limit
+	}
+	page := r.Page
+	switch {
+	case page == 0:
+		page = 1
+	case page < 0:
+		return nil, &ParamError{"page", fmt.Sprintf("%d is out of range (pages start at 1)", r.Page)}
+	}
+	if page > MaxWindow || (page-1)*p.limit+p.limit > MaxWindow {
+		return nil, &ParamError{"page", fmt.Sprintf("page %d of %d hits goes past hit %d; continue with after cursors instead", page, p.limit, MaxWindow)}
+	}
+	p.offset = (page - 1) * p.limit
+
+	if r.After != "" {
+		if page > 1 {
+			return nil, &ParamError{"after", "cannot be combined with page"}
+		}
+		c, err := decodeCursor(r.After)
+		if err != nil {
+			return nil, &ParamError{"after", err.Error()}
+		}
+		if c.Sort != p.sort {
+			return nil, &ParamError{"after", fmt.Sprintf("cursor continues sort %s, not %s", c.Sort, p.sort)}
+		}
+		p.after = c.Keys
+	}
+	return p, nil
+}
+
+var errDate = "want YYYY-MM-DD, YYYY-MM, an RFC 3339 time (1987-03-01T12:00:00Z) or a duration back from now (7d, 24h)"
+
+// parseTime parses a from or to bound. For end, whole days and months take in
+// their last instant.
+func parseTime(s string, end bool, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, ok := parseAgo(s); ok {
+		return now.Add(-d).UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		if end {
+			t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
+		}
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01", s); err == nil {
+		if end {
+			t = t.AddDate(0, 1, 0).Add(-time.Nanosecond)
+		}
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("invalid date %q: %s", s, errDate)
+}
+
+// parseAgo parses 7d, 2w, 24h, 90m, 30s and Go durations such as 1h30m.
+func parseAgo(s string) (time.Duration, bool) {
+	if len(s) >= 2 {
+		unit := s[len(s)-1]
+		if n, err := strconv.Atoi(s[:len(s)-1]); err == nil && n >= 0 && n <= 100000 {
+			switch unit {
+			case 'd':
+				return time.Duration(n) * 24 * time.Hour, true
+			case 'w':
+				return time.Duration(n) * 7 * 24 * time.Hour, true
+			}
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, true
+	}
+	return 0, false
+}

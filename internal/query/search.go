@@ -1,0 +1,445 @@
+// Package query is the search engine's query side, shared by the search
+// command and the HTTP API: the query language (Parse, Compile), one Request
+// validated in one place, and one Response encoded one way (WriteJSON).
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"newsdex/internal/item"
+	"newsdex/internal/schema"
+)
+
+// ErrNotFound is Get's error for an id the index does not hold.
+var ErrNotFound = errors.New("no item with this id")
+
+// Response is the answer to a Request. Its JSON (WriteJSON) is what both
+// search --json and GET /api/search send.
+type Response struct {
+	Total  uint64  `json:"total"`
+	TookMs float64 `json:"took_ms"`
+	Hits   []Hit   `json:"hits"`   // never nil
+	Facets Facets  `json:"facets"` // over the whole result set
+	Next   string  `json:"next,omitempty"`
+}
+
+// Hit is one matching item without its body, with its score and highlights.
+// The item fields have item.Item's JSON names.
+type Hit struct {
+	ID          string    `json:"id"`
+	Kind        item.Kind `json:"kind"`
+	Title       string    `json:"title"`
+	Region      string    `json:"region,omitempty"`
+	Date        time.Time `json:"date"`
+	Dateline    string    `json:"dateline,omitempty"`
+	Summary     string    `json:"summary,omitempty"`
+	Caption     string    `json:"caption,omitempty"`
+	Byline      string    `json:"byline,omitempty"`
+	ReadMinutes int       `json:"read_minutes,omitempty"`
+	Source      string    `json:"source,omitempty"`
+	URL         string    `json:"url,omitempty"`
+	File        string    `json:"file,omitempty"`
+	Pages       int       `json:"pages,omitempty"`
+	ArticleID   string    `json:"article_id,omitempty"`
+	Score       float64   `json:"score"`
+	// Highlights holds for "title" and "body" (or "summary") the best
+	// fragment, HTML-escaped, with matched terms in <mark>...</mark>.
+	Highlights map[string][]string `json:"highlights"`
+}
+
+// Facets counts the whole result set by region, kind and month. Each list is
+// never nil. Regions and kinds come by count, most first; months in order,
+// from the first month with a hit to the last.
+type Facets struct {
+	Region []FacetValue `json:"region"`
+	Kind   []FacetValue `json:"kind"`
+	Month  []FacetValue `json:"month"`
+}
+
+// FacetValue is one value of a facet and how many hits have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// WriteJSON writes the response as one line of JSON.
+func (r *Response) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// Searcher answers requests over one index. It is safe for concurrent use.
+type Searcher struct {
+	idx bleve.Index
+	now func() time.Time
+
+	mu     sync.Mutex
+	bounds dateBounds
+}
+
+// dateBounds are the first and last dates in the index, for the month facet.
+type dateBounds struct {
+	docs       uint64 // the doc count they were computed at
+	first, end time.Time
+	valid      bool
+}
+
+// NewSearcher returns a Searcher over idx.
+func NewSearcher(idx bleve.Index) *Searcher {
+	return &Searcher{idx: idx, now: time.Now}
+}
+
+// The stored fields a hit carries: all but body.
+var hitFields = []string{
+	schema.FieldKind, schema.FieldTitle, schema.FieldRegion, schema.FieldDate,
+	schema.FieldDateline, schema.FieldSummary, schema.FieldCaption, schema.FieldByline,
+	schema.FieldReadMinutes, schema.FieldSource, schema.FieldURL, schema.FieldFile,
+	schema.FieldPages, schema.FieldArticleID,
+}
+
+// Highlighted fields.
+var highlightFields = []string{schema.FieldTitle, schema.FieldBody, schema.FieldSummary}
+
+const regionFacetSize = 100
+
+// maxMonths caps the month facet: the most recent months are kept.
+const maxMonths = 600
+
+// Search runs r. A bad request is a *ParamError.
+func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
+	start := time.Now()
+	p, err := r.plan(s.now())
+	if err != nil {
+		return nil, err
+	}
+	bounds, err := s.dateBounds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	months := monthRanges(bounds, p.from, p.to)
+
+	size := p.limit
+	if p.after != nil {
+		size++ // one more tells whether more remain
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(p), size, p.offset, false)
+	req.Fields = hitFields
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	for _, f := range highlightFields {
+		req.Highlight.AddField(f)
+	}
+	req.SortByCustom(sortOrder(p.sort))
+	if p.sort != SortRelevance {
+		req.Score = "none"
+	}
+	if p.after != nil {
+		req.SetSearchAfter(p.after)
+	}
+	req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, regionFacetSize))
+	req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 2))
+	if len(months) > 0 {
+		fr := bleve.NewFacetRequest(schema.FieldDate, len(months))
+		for _, m := range months {
+			fr.AddDateTimeRange(m.Format("2006-01"), m, m.AddDate(0, 1, 0))
+		}
+		req.AddFacet("month", fr)
+	}
+
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+
+	resp := &Response{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	hits := res.Hits
+	more := false
+	if p.after != nil {
+		more = len(hits) > p.limit
+		if more {
+			hits = hits[:p.limit]
+		}
+	} else {
+		more = uint64(p.offset+len(hits)) < res.Total
+	}
+	for _, h := range hits {
+		resp.Hits = append(resp.Hits, newHit(h))
+	}
+	if more && len(hits) > 0 {
+		resp.Next = nextCursor(p.sort, hits[len(hits)-1])
+	}
+	resp.Facets = facets(res.Facets)
+	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
+	return resp, nil
+}
+
+// buildQuery adds the filters to the query. Region and kind terms join a
+// conjunction; the date range is a non-scoring filter clause: in bleve 2.6
+// each is the faster form (see BenchmarkFilterForms).
+func buildQuery(p *plan) bq.Query {
+	return combine(p, filterConjunction, filterClause)
+}
+
+type filterForm int
+
+const (
+	filterConjunction filterForm = iota
+	filterClause
+)
+
+func combine(p *plan, labels, dates filterForm) bq.Query {
+	var conj, filters []bq.Query
+	_, all := p.query.(*bq.MatchAllQuery)
+	if !all {
+		conj = append(conj, p.query)
+	}
+	add := func(form filterForm, q bq.Query) {
+		if form == filterConjunction {
+			conj = append(conj, q)
+		} else {
+			filters = append(filters, q)
+		}
+	}
+	if len(p.regions) > 0 {
+		var qs []bq.Query
+		for _, r := range p.regions {
+			t := bleve.NewTermQuery(r)
+			t.SetField(schema.FieldRegion)
+			qs = append(qs, t)
+		}
+		if len(qs) == 1 {
+			add(labels, qs[0])
+		} else {
+			add(labels, bleve.NewDisjunctionQuery(qs...))
+		}
+	}
+	if p.kind != "" {
+		t := bleve.NewTermQuery(p.kind)
+		t.SetField(schema.FieldKind)
+		add(labels, t)
+	}
+	if !p.from.IsZero() || !p.to.IsZero() {
+		yes := true
+		d := bleve.NewDateRangeInclusiveQuery(p.from, p.to, &yes, &yes)
+		d.SetField(schema.FieldDate)
+		add(dates, d)
+	}
+	var main bq.Query
+	switch len(conj) {
+	case 0:
+		if len(filters) == 1 {
+			return filters[0] // a filter alone: its own query
+		}
+		main = bleve.NewMatchAllQuery()
+	case 1:
+		main = conj[0]
+	default:
+		main = bleve.NewConjunctionQuery(conj...)
+	}
+	switch len(filters) {
+	case 0:
+		return main
+	case 1:
+		b := bleve.NewBooleanQuery()
+		b.AddMust(main)
+		b.AddFilter(filters[0])
+		return b
+	default:
+		b := bleve.NewBooleanQuery()
+		b.AddMust(main)
+		b.AddFilter(bleve.NewConjunctionQuery(filters...))
+		return b
+	}
+}
+
+func sortOrder(name string) search.SortOrder {
+	id := &search.SortDocID{}
+	switch name {
+	case SortNewest, SortOldest:
+		return search.SortOrder{&search.SortField{
+			Field:   schema.FieldDate,
+			Type:    search.SortFieldAsDate,
+			Desc:    name == SortNewest,
+			Missing: search.SortFieldMissingLast,
+		}, id}
+	}
+	return search.SortOrder{&search.SortScore{Desc: true}, id}
+}
+
+func nextCursor(sortName string, h *search.DocumentMatch) string {
+	c := cursor{Sort: sortName}
+	if sortName == SortRelevance {
+		c.Keys = []string{strconv.FormatFloat(h.Score, 'g', -1, 64), h.ID}
+	} else if len(h.DecodedSort) == 2 {
+		c.Keys = []string{h.DecodedSort[0], h.DecodedSort[1]}
+	} else {
+		return ""
+	}
+	return c.encode()
+}
+
+func newHit(h *search.DocumentMatch) Hit {
+	it := schema.FromFields(h.ID, h.Fields)
+	hit := Hit{
+		ID: it.ID, Kind: it.Kind, Title: it.Title, Region: it.Region, Date: it.Date,
+		Dateline: it.Dateline, Summary: it.Summary, Caption: it.Caption, Byline: it.Byline,
+		ReadMinutes: it.ReadMinutes, Source: it.Source, URL: it.URL, File: it.File,
+		Pages: it.Pages, ArticleID: it.ArticleID,
+		Score:      h.Score,
+		Highlights: map[string][]string{},
+	}
+	for f, frags := range h.Fragments {
+		if len(frags) > 0 {
+			hit.Highlights[f] = frags
+		}
+	}
+	return hit
+}
+
+func facets(fr search.FacetResults) Facets {
+	out := Facets{Region: []FacetValue{}, Kind: []FacetValue{}, Month: []FacetValue{}}
+	terms := func(name string) []FacetValue {
+		vs := []FacetValue{}
+		f, ok := fr[name]
+		if !ok || f.Terms == nil {
+			return vs
+		}
+		for _, t := range f.Terms.Terms() {
+			if t.Count > 0 {
+				vs = append(vs, FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+		sort.SliceStable(vs, func(i, j int) bool {
+			if vs[i].Count != vs[j].Count {
+				return vs[i].Count > vs[j].Count
+			}
+			return vs[i].Value < vs[j].Value
+		})
+		return vs
+	}
+	out.Region = terms("region")
+	out.Kind = terms("kind")
+	if f, ok := fr["month"]; ok {
+		for _, d := range f.DateRanges {
+			out.Month = append(out.Month, FacetValue{Value: d.Name, Count: d.Count})
+		}
+		sort.Slice(out.Month, func(i, j int) bool { return out.Month[i].Value < out.Month[j].Value })
+		// From the first month with a hit to the last.
+		first, last := -1, -1
+		for i, m := range out.Month {
+			if m.Count > 0 {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
+			out.Month = []FacetValue{}
+		} else {
+			out.Month = out.Month[first : last+1]
+		}
+	}
+	return out
+}
+
+// monthRanges lists the first instants of the months from the later of the
+// index's first date and from, to the earlier of its last date and to.
+func monthRanges(b dateBounds, from, to time.Time) []time.Time {
+	if !b.valid {
+		return nil
+	}
+	lo, hi := b.first, b.end
+	if !from.IsZero() && from.After(lo) {
+		lo = from
+	}
+	if !to.IsZero() && to.Before(hi) {
+		hi = to
+	}
+	if hi.Before(lo) {
+		return nil
+	}
+	lo = time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var ms []time.Time
+	for m := lo; !m.After(hi); m = m.AddDate(0, 1, 0) {
+		ms = append(ms, m)
+	}
+	if len(ms) > maxMonths {
+		ms = ms[len(ms)-maxMonths:]
+	}
+	return ms
+}
+
+// dateBounds returns the index's first and last dates, computed once for each
+// document count.
+func (s *Searcher) dateBounds(ctx context.Context) (dateBounds, error) {
+	n, err := s.idx.DocCount()
+	if err != nil {
+		return dateBounds{}, fmt.Errorf("search: %w", err)
+	}
+	s.mu.Lock()
+	b := s.bounds
+	s.mu.Unlock()
+	if b.valid && b.docs == n {
+		return b, nil
+	}
+	b = dateBounds{docs: n}
+	for i, name := range []string{SortOldest, SortNewest} {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
+		req.SortByCustom(sortOrder(name))
+		req.Score = "none"
+		res, err := s.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return dateBounds{}, fmt.Errorf("search: %w", err)
+		}
+		if len(res.Hits) == 0 || len(res.Hits[0].DecodedSort) == 0 {
+			return b, nil // empty index
+		}
+		t, err := time.Parse(time.RFC3339Nano, res.Hits[0].DecodedSort[0])
+		if err != nil {
+			return b, nil // no dates
+		}
+		if i == 0 {
+			b.first = t.UTC()
+		} else {
+			b.end = t.UTC()
+		}
+	}
+	b.valid = true
+	s.mu.Lock()
+	s.bounds = b
+	s.mu.Unlock()
+	return b, nil
+}
+
+// Get returns the whole item with this id, or ErrNotFound.
+func (s *Searcher) Get(ctx context.Context, id string) (*item.Item, error) {
+	if id == "" {
+		return nil, ErrNotFound
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = []string{"*"}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("get: %w", err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, ErrNotFound
+	}
+	it := schema.FromFields(res.Hits[0].ID, res.Hits[0].Fields)
+	return &it, nil
+}
