@@ -49,6 +49,10 @@ const (
 	FieldFile        = "file"
 	FieldPages       = "pages"
 	FieldArticleID   = "article_id"
+	// FieldPageKeys is a teaser's listing pages: their article ids, space
+	// separated. Stored only, never indexed; index add recounts pages from it.
+	// Items do not carry it: Document leaves it out and FromFields ignores it.
+	FieldPageKeys = "page_keys"
 )
 
 // TextFields are the analyzed fields a free-text query searches, with their boosts.
@@ -155,6 +159,7 @@ func Mapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(FieldByline, storedOnly())
 	doc.AddFieldMappingsAt(FieldURL, storedOnly())
 	doc.AddFieldMappingsAt(FieldFile, storedOnly())
+	doc.AddFieldMappingsAt(FieldPageKeys, storedOnly())
 
 	m.DefaultMapping = doc
 	m.DefaultField = FieldBody
