@@ -304,10 +304,10 @@ type parser struct {
 // Errors are *SyntaxError.
 func Parse(s string) (Node, error) {
 	if len(s) > MaxQueryLength {
-		return nil, &SyntaxError{Column: MaxQueryLength + 1, Msg: fmt.Sprintf("query longer than %d bytes", MaxQueryLength)}
+		return nil, &SyntaxError{Column: MaxQueryLength + 1, Msg: fmt.Sprintf("longer than %d bytes", MaxQueryLength)}
 	}
 	if !utf8.ValidString(s) {
-		return nil, &SyntaxError{Column: 1, Msg: "query is not valid UTF-8"}
+		return nil, &SyntaxError{Column: 1, Msg: "not valid UTF-8"}
 	}
 	toks, err := lex(s)
 	if err != nil {
@@ -421,7 +421,7 @@ func (p *parser) parseUnary() (Node, error) {
 	defer func() { p.depth-- }()
 	t := p.peek()
 	if p.depth > maxDepth {
-		return nil, &SyntaxError{Column: t.col, Msg: "query nested too deeply"}
+		return nil, &SyntaxError{Column: t.col, Msg: "parentheses or NOTs nested too deeply"}
 	}
 	switch t.kind {
 	case tokNot, tokMinus:

@@ -117,6 +117,8 @@ var highlightFields = []string{schema.FieldTitle, schema.FieldBody, schema.Field
 
 const regionFacetSize = 100
 
+const monthLayout = "2006-01"
+
 // maxMonths caps the month facet: the most recent months are kept.
 const maxMonths = 600
 
@@ -155,7 +157,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if len(months) > 0 {
 		fr := bleve.NewFacetRequest(schema.FieldDate, len(months))
 		for _, m := range months {
-			fr.AddDateTimeRange(m.Format("2006-01"), m, m.AddDate(0, 1, 0))
+			fr.AddDateTimeRange(m.Format(monthLayout), m, m.AddDate(0, 1, 0))
 		}
 		req.AddFacet("month", fr)
 	}
@@ -182,7 +184,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if more && len(hits) > 0 {
 		resp.Next = nextCursor(p.sort, hits[len(hits)-1])
 	}
-	resp.Facets = facets(res.Facets)
+	resp.Facets = facets(res.Facets, months)
 	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
 	return resp, nil
 }
@@ -310,7 +312,7 @@ func newHit(h *search.DocumentMatch) Hit {
 	return hit
 }
 
-func facets(fr search.FacetResults) Facets {
+func facets(fr search.FacetResults, months []time.Time) Facets {
 	out := Facets{Region: []FacetValue{}, Kind: []FacetValue{}, Month: []FacetValue{}}
 	terms := func(name string) []FacetValue {
 		vs := []FacetValue{}
@@ -333,26 +335,29 @@ func facets(fr search.FacetResults) Facets {
 	}
 	out.Region = terms("region")
 	out.Kind = terms("kind")
+	// Every month of the ranges (bleve leaves out empty ones), then from the
+	// first month with a hit to the last.
+	counts := map[string]int{}
 	if f, ok := fr["month"]; ok {
 		for _, d := range f.DateRanges {
-			out.Month = append(out.Month, FacetValue{Value: d.Name, Count: d.Count})
+			counts[d.Name] = d.Count
 		}
-		sort.Slice(out.Month, func(i, j int) bool { return out.Month[i].Value < out.Month[j].Value })
-		// From the first month with a hit to the last.
-		first, last := -1, -1
-		for i, m := range out.Month {
-			if m.Count > 0 {
-				if first < 0 {
-					first = i
-				}
-				last = i
+	}
+	first, last := -1, -1
+	for i, m := range months {
+		name := m.Format(monthLayout)
+		out.Month = append(out.Month, FacetValue{Value: name, Count: counts[name]})
+		if counts[name] > 0 {
+			if first < 0 {
+				first = i
 			}
+			last = i
 		}
-		if first < 0 {
-			out.Month = []FacetValue{}
-		} else {
-			out.Month = out.Month[first : last+1]
-		}
+	}
+	if first < 0 {
+		out.Month = []FacetValue{}
+	} else {
+		out.Month = out.Month[first : last+1]
 	}
 	return out
 }
