@@ -131,9 +131,13 @@ func genNumber(name string) (int, bool) {
 
 func genName(n int) string { return fmt.Sprintf("%s%06d", genPrefix, n) }
 
-// Index is an open generation of an index folder.
+// Bleve is bleve.Index under a name that can be embedded without its field
+// hiding the Index method.
+type Bleve = bleve.Index
+
+// Index is an open generation of an index folder; it is a bleve.Index.
 type Index struct {
-	bleve.Index
+	Bleve
 	Dir  string // the index folder
 	Gen  string // the generation's name, as in CURRENT
 	Path string // the generation's folder
@@ -168,7 +172,7 @@ func Open(dir string) (*Index, error) {
 			idx.Close()
 			return nil, err
 		}
-		return &Index{Index: idx, Dir: dir, Gen: gen, Path: path}, nil
+		return &Index{Bleve: idx, Dir: dir, Gen: gen, Path: path}, nil
 	}
 	return nil, fmt.Errorf("opening index at %s: %w", dir, lastErr)
 }
@@ -478,3 +482,4 @@ func syncTree(root string) error {
 		return f.Sync()
 	})
 }
+var _ bleve.Index = (*Index)(nil)

@@ -1,0 +1,633 @@
+// Package indexer gets items into a newsdex index: Build (a new generation
+// from scratch), Add (the next generation from the current one, with upserts),
+// and Stats and Export to inspect an index.
+//
+// What goes in:
+//
+//   - One document per distinct article: its id is the given one (JSON lines)
+//     or its identity's (item.ArticleID). Repeats add nothing.
+//   - One document per distinct teaser (item.TeaserID: folded headline, region
+//     and day). Its pages counts the distinct pages listing it, distinct by the
+//     listing page's article id; the page ids are kept in the stored-only
+//     page_keys field so that index add recounts distinctly. A teaser from JSON
+//     lines keeps its given pages count (so export then build round-trips); such
+//     pages have no known page and add to the keyed ones.
+//   - A teaser's article_id is the id of the indexed article with the same
+//     folded headline and day (item.HeadlineKey); when several articles qualify,
+//     the smallest id, so the link does not depend on input order.
+//
+// Articles are indexed as they stream in, in bleve batches handed to a second
+// goroutine. Teasers are written at the end, when every article is known; what
+// stays in memory meanwhile is compact: an id set of the articles, a map from
+// a 64-bit hash of each headline key to its article id, and per distinct
+// teaser its item and its page ids.
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"newsdex/internal/input"
+	"newsdex/internal/item"
+	"newsdex/internal/schema"
+	"newsdex/internal/store"
+)
+
+// Options tune Build and Add.
+type Options struct {
+	Input input.Options
+	// Strict fails the run when any record is skipped; the index folder is
+	// left as it was.
+	Strict bool
+	// Skipped is called for every skipped record (its Err says FILE:LINE: why).
+	// nil: skipped records are written to Progress.
+	Skipped func(input.Record)
+	// Progress receives the progress bar or log lines and the summary line;
+	// nil: nothing is written.
+	Progress io.Writer
+	// Terminal says Progress is a terminal: draw a bar rather than log lines.
+	Terminal bool
+	// BatchSize is the number of documents per bleve batch; 0: 1000.
+	BatchSize int
+}
+
+// Summary says what a run did.
+type Summary struct {
+	Index      string  `json:"index"`
+	Generation string  `json:"generation"`
+	Files      int     `json:"files"`
+	Pages      int     `json:"pages"`
+	Articles   int     `json:"articles"`
+	Teasers    int     `json:"teasers"`
+	Skipped    int     `json:"skipped"`
+	Seconds    float64 `json:"seconds"`
+	ItemsPerS  float64 `json:"items_per_s"`
+}
+
+// Line is the one-line summary for people.
+func (s Summary) Line() string {
+	return fmt.Sprintf("%s %s: %d files, %d pages, %d articles, %d distinct teasers, %d skipped in %.1fs (%.0f items/s)",
+		s.Index, s.Generation, s.Files, s.Pages, s.Articles, s.Teasers, s.Skipped, s.Seconds, s.ItemsPerS)
+}
+
+// ErrSkipped is wrapped by the error of a --strict run that skipped something.
+var ErrSkipped = errors.New("input skipped")
+
+// Build reads paths and builds a new generation of the index at dir from
+// scratch, switching to it only when everything succeeded.
+func Build(ctx context.Context, dir string, paths []string, opt Options) (Summary, error) {
+	return run(ctx, dir, paths, opt, false)
+}
+
+// Add reads paths and upserts their items into the next generation of the
+// index at dir, made from the current one (a new index when there is none).
+func Add(ctx context.Context, dir string, paths []string, opt Options) (Summary, error) {
+	return run(ctx, dir, paths, opt, true)
+}
+
+func run(ctx context.Context, dir string, paths []string, opt Options, add bool) (sum Summary, err error) {
+	start := time.Now()
+	w, err := store.Lock(dir)
+	if err != nil {
+		return sum, err
+	}
+	defer w.Close()
+
+	var tmp string
+	var idx bleve.Index
+	if add {
+		tmp, err = w.CloneCurrent()
+		switch {
+		case errors.Is(err, store.ErrNoIndex):
+			add = false // nothing to add to: a first build
+		case err != nil:
+			return sum, err
+		default:
+			idx, err = store.OpenWrite(tmp)
+			if err == nil {
+				if err = store.CheckVersion(idx, dir); err != nil {
+					idx.Close()
+				}
+			}
+			if err != nil {
+				w.Discard(tmp)
+				return sum, err
+			}
+		}
+	}
+	if idx == nil {
+		if tmp, err = w.TempPath(); err != nil {
+			return sum, err
+		}
+		if idx, err = store.Create(tmp); err != nil {
+			w.Discard(tmp)
+			return sum, fmt.Errorf("creating the index: %w", err)
+		}
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			idx.Close()
+		}
+		if err != nil {
+			w.Discard(tmp)
+		}
+	}()
+
+	r := newRunner(ctx, idx, opt, add)
+	defer r.prog.stop()
+	r.prog.countFiles(paths)
+	readErr := input.Read(ctx, paths, opt.Input, r.record)
+	err = r.finish(readErr)
+	sum = r.summary()
+	sum.Index = dir
+	if err != nil {
+		r.prog.stop()
+		return sum, err
+	}
+	if r.skipped > 0 && opt.Strict {
+		r.prog.stop()
+		return sum, fmt.Errorf("%w: %d skipped with --strict; the index at %s is left as it was", ErrSkipped, r.skipped, dir)
+	}
+	r.prog.phase("finishing")
+	if err = store.Stamp(idx); err != nil {
+		return sum, err
+	}
+	if !add {
+		if err = forceMerge(ctx, idx); err != nil {
+			return sum, err
+		}
+	}
+	closed = true
+	if err = idx.Close(); err != nil {
+		return sum, fmt.Errorf("closing the new index: %w", err)
+	}
+	if sum.Generation, err = w.Commit(tmp); err != nil {
+		return sum, err
+	}
+	el := time.Since(start)
+	sum.Seconds = el.Seconds()
+	if el > 0 {
+		sum.ItemsPerS = float64(sum.Articles+sum.Teasers) / el.Seconds()
+	}
+	r.prog.stop()
+	if opt.Progress != nil {
+		fmt.Fprintln(opt.Progress, sum.Line())
+	}
+	return sum, nil
+}
+
+// forceMerge merges the index into one segment and waits until that is persisted.
+func forceMerge(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	for range 10 {
+		if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+			return fmt.Errorf("merging segments: %w", err)
+		}
+		if err := waitPersisted(ctx, s); err != nil {
+			return err
+		}
+		m := s.StatsMap()
+		if asUint(m["TotFileSegmentsAtRoot"]) <= 1 && asUint(m["TotMemorySegmentsAtRoot"]) == 0 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// waitPersisted waits until scorch has persisted its current root.
+func waitPersisted(ctx context.Context, s *scorch.Scorch) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		m := s.StatsMap()
+		if asUint(m["LastPersistedEpoch"]) >= asUint(m["CurRootEpoch"]) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("timed out waiting for the index to be written")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func asUint(v any) uint64 {
+	n, _ := v.(uint64)
+	return n
+}
+
+// teaser is what is kept of one distinct teaser until the end of a run.
+type teaser struct {
+	it    item.Item
+	pages []string // distinct ids of the pages listing it, in order seen
+	given int      // pages counted without a known page (JSON lines)
+}
+
+func (t *teaser) addPage(key string) {
+	for _, k := range t.pages {
+		if k == key {
+			return
+		}
+	}
+	t.pages = append(t.pages, key)
+}
+
+// newArticle is an article of an Add run, for relinking stored teasers.
+type newArticle struct{ id, day, title string }
+
+type runner struct {
+	ctx   context.Context
+	idx   bleve.Index
+	opt   Options
+	add   bool
+	prog  *progress
+	batch *bleve.Batch
+	size  int
+
+	work    chan *bleve.Batch
+	workErr chan error
+	failed  error // first indexing error, seen by the producer
+
+	articles map[string]struct{}
+	heads    map[uint64]string // hash of HeadlineKey -> smallest article id
+	teasers  map[string]*teaser
+	added    []newArticle // Add only
+
+	files, pages, skipped int
+	nTeasers              int
+	lastFile              string
+	stopIndexing          bool
+}
+
+func newRunner(ctx context.Context, idx bleve.Index, opt Options, add bool) *runner {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 1000
+	}
+	r := &runner{
+		ctx: ctx, idx: idx, opt: opt, add: add,
+		batch:    idx.NewBatch(),
+		articles: map[string]struct{}{},
+		heads:    map[uint64]string{},
+		teasers:  map[string]*teaser{},
+	}
+	r.prog = newProgress(opt.Progress, opt.Terminal)
+	r.startWorker()
+	return r
+}
+
+// startWorker starts the goroutine that indexes the batches handed to it.
+func (r *runner) startWorker() {
+	work, errc := make(chan *bleve.Batch, 1), make(chan error, 1)
+	r.work, r.workErr = work, errc
+	go func() {
+		var err error
+		for b := range work {
+			if err == nil {
+				err = r.idx.Batch(b)
+			}
+		}
+		errc <- err
+	}()
+}
+
+func headHash(day, title string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(item.HeadlineKey(day, title)))
+	return h.Sum64()
+}
+
+// record takes one input record.
+func (r *runner) record(rec input.Record) error {
+	if rec.File != r.lastFile {
+		r.files++
+		r.lastFile = rec.File
+	}
+	if rec.Err != nil {
+		r.skipped++
+		if r.opt.Strict {
+			r.stopIndexing = true
+		}
+		r.prog.skip(rec, r.opt.Skipped)
+		return nil
+	}
+	if rec.Page {
+		r.pages++
+	}
+	if r.stopIndexing {
+		r.prog.update(r.files, len(r.articles)+r.nTeasers)
+		return nil
+	}
+	pageKey := ""
+	for i := range rec.Items {
+		it := rec.Items[i]
+		it.EnsureID()
+		if rec.Page && i == 0 {
+			pageKey = it.ID
+		}
+		if it.Kind == item.Teaser {
+			r.teaser(it, rec.Page, pageKey)
+			continue
+		}
+		if err := r.article(it); err != nil {
+			return err
+		}
+	}
+	r.prog.update(r.files, len(r.articles)+r.nTeasers)
+	return nil
+}
+
+func (r *runner) article(it item.Item) error {
+	if _, dup := r.articles[it.ID]; dup {
+		return nil
+	}
+	r.articles[it.ID] = struct{}{}
+	h := headHash(it.Day(), it.Title)
+	if cur, ok := r.heads[h]; !ok || it.ID < cur {
+		r.heads[h] = it.ID
+	}
+	if r.add {
+		r.added = append(r.added, newArticle{it.ID, it.Day(), it.Title})
+	}
+	it.Kind = item.Article
+	it.Pages, it.ArticleID = 0, ""
+	return r.index(it.ID, schema.Document(&it), len(it.Body)+len(it.Title)+len(it.Caption)+len(it.Byline))
+}
+
+func (r *runner) teaser(it item.Item, fromPage bool, pageKey string) {
+	t, ok := r.teasers[it.ID]
+	if !ok {
+		t = &teaser{it: it}
+		t.it.Pages, t.it.ArticleID = 0, ""
+		r.teasers[it.ID] = t
+		r.nTeasers++
+	}
+	if fromPage {
+		t.addPage(pageKey)
+	} else if it.Pages > t.given {
+		t.given = it.Pages
+	}
+}
+
+// index adds a document to the current batch, handing full batches to the
+// indexing goroutine.
+func (r *runner) index(id string, doc map[string]any, bytes int) error {
+	if err := r.batch.Index(id, doc); err != nil {
+		return err
+	}
+	r.size += bytes
+	if r.batch.Size() >= r.opt.BatchSize || r.size >= 16<<20 {
+		return r.flush()
+	}
+	return nil
+}
+
+func (r *runner) flush() error {
+	if r.batch.Size() == 0 {
+		return nil
+	}
+	select {
+	case r.work <- r.batch:
+	case err := <-r.workErr:
+		// the indexing goroutine stopped: it only does so when closed, so
+		// this is an error it returned
+		r.failed = err
+		if err == nil {
+			r.failed = errors.New("indexing stopped")
+		}
+		return r.failed
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+	r.batch = r.idx.NewBatch()
+	r.size = 0
+	return nil
+}
+
+// drain closes the work queue and waits for the indexing goroutine.
+func (r *runner) drain() error {
+	if r.work == nil {
+		return r.failed
+	}
+	close(r.work)
+	r.work = nil
+	if r.failed != nil {
+		return r.failed
+	}
+	return <-r.workErr
+}
+
+// finish indexes the teasers once every article is in, and waits for the
+// indexing goroutine.
+func (r *runner) finish(readErr error) error {
+	err := readErr
+	if err == nil && !r.stopIndexing {
+		err = r.flush()
+	}
+	if derr := r.drain(); err == nil {
+		err = derr
+	}
+	if err != nil || r.stopIndexing {
+		return err
+	}
+	r.prog.phase("teasers")
+	r.startWorker()
+	err = r.writeTeasers()
+	if err == nil && r.add {
+		err = r.relink()
+	}
+	if err == nil {
+		err = r.flush()
+	}
+	if derr := r.drain(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+func (r *runner) writeTeasers() error {
+	ids := make([]string, 0, len(r.teasers))
+	for id := range r.teasers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		t := r.teasers[id]
+		it := t.it
+		keys := t.pages
+		extra := t.given
+		link := r.heads[headHash(it.Day(), it.Title)]
+		if r.add {
+			old, oldKeys, found, err := r.stored(id)
+			if err != nil {
+				return err
+			}
+			if found {
+				if e := old.Pages - len(oldKeys); e > extra {
+					extra = e
+				}
+				merged := &teaser{pages: oldKeys}
+				for _, k := range keys {
+					merged.addPage(k)
+				}
+				keys = merged.pages
+			}
+			other, err := r.linkInIndex(it.Day(), it.Title)
+			if err != nil {
+				return err
+			}
+			if other != "" && (link == "" || other < link) {
+				link = other
+			}
+		}
+		it.Pages = extra + len(keys)
+		if it.Pages == 0 {
+			it.Pages = 1 // a teaser is listed at least once
+		}
+		it.ArticleID = link
+		if err := r.index(id, teaserDoc(&it, keys), len(it.Title)+len(it.Summary)); err != nil {
+			return err
+		}
+		delete(r.teasers, id) // free it as we go
+	}
+	return nil
+}
+
+func teaserDoc(it *item.Item, keys []string) map[string]any {
+	doc := schema.Document(it)
+	if len(keys) > 0 {
+		doc[schema.FieldPageKeys] = strings.Join(keys, " ")
+	}
+	return doc
+}
+
+// stored returns the stored item of id and its page keys.
+func (r *runner) stored(id string) (item.Item, []string, bool, error) {
+	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{id}))
+	req.Fields = []string{"*"}
+	res, err := r.idx.SearchInContext(r.ctx, req)
+	if err != nil {
+		return item.Item{}, nil, false, err
+	}
+	if len(res.Hits) == 0 {
+		return item.Item{}, nil, false, nil
+	}
+	h := res.Hits[0]
+	keys, _ := h.Fields[schema.FieldPageKeys].(string)
+	return schema.FromFields(h.ID, h.Fields), strings.Fields(keys), true, nil
+}
+
+// headlineHits finds the stored items of kind with the same day and folded
+// headline, searching the index as it is now.
+func (r *runner) headlineHits(kind item.Kind, day, title string) ([]item.Item, [][]string, error) {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return nil, nil, nil
+	}
+	end := d.AddDate(0, 0, 1)
+	incl, excl := true, false
+	dq := bleve.NewDateRangeInclusiveQuery(d, end, &incl, &excl)
+	dq.SetField(schema.FieldDate)
+	kq := bleve.NewTermQuery(string(kind))
+	kq.SetField(schema.FieldKind)
+	pq := bleve.NewMatchPhraseQuery(title)
+	pq.SetField(schema.FieldTitle)
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(dq, kq, pq), 1000, 0, false)
+	req.Fields = []string{"*"}
+	res, err := r.idx.SearchInContext(r.ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	want := item.Fold(title)
+	var items []item.Item
+	var keys [][]string
+	for _, h := range res.Hits {
+		it := schema.FromFields(h.ID, h.Fields)
+		if item.Fold(it.Title) != want {
+			continue
+		}
+		k, _ := h.Fields[schema.FieldPageKeys].(string)
+		items = append(items, it)
+		keys = append(keys, strings.Fields(k))
+	}
+	return items, keys, nil
+}
+
+// linkInIndex is the smallest id of a stored article with this headline and day.
+func (r *runner) linkInIndex(day, title string) (string, error) {
+	arts, _, err := r.headlineHits(item.Article, day, title)
+	if err != nil {
+		return "", err
+	}
+	best := ""
+	for _, a := range arts {
+		if best == "" || a.ID < best {
+			best = a.ID
+		}
+	}
+	return best, nil
+}
+
+// relink points stored teasers that this Add did not touch at its new
+// articles, where one is now the teaser's article (none linked, or a larger id).
+func (r *runner) relink() error {
+	if err := r.flush(); err != nil { // teasers of this run are in first
+		return err
+	}
+	if err := r.drain(); err != nil {
+		return err
+	}
+	r.startWorker()
+	done := map[string]bool{}
+	for _, a := range r.added {
+		if done[item.HeadlineKey(a.day, a.title)] {
+			continue
+		}
+		done[item.HeadlineKey(a.day, a.title)] = true
+		link := r.heads[headHash(a.day, a.title)]
+		teasers, keys, err := r.headlineHits(item.Teaser, a.day, a.title)
+		if err != nil {
+			return err
+		}
+		for i, t := range teasers {
+			if t.ArticleID != "" && t.ArticleID <= link {
+				continue
+			}
+			t.ArticleID = link
+			if err := r.index(t.ID, teaserDoc(&t, keys[i]), len(t.Title)+len(t.Summary)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *runner) summary() Summary {
+	return Summary{
+		Files:    r.files,
+		Pages:    r.pages,
+		Articles: len(r.articles),
+		Teasers:  r.nTeasers,
+		Skipped:  r.skipped,
+	}
+}
