@@ -21,7 +21,7 @@ type IndexStats struct {
 	Total     uint64            `json:"total"`
 	ByKind    map[string]uint64 `json:"by_kind"`
 	ByRegion  map[string]uint64 `json:"by_region"`
-	ByMonth   map[string]uint64 `json:"by_month"` // "1987-03": every month from first to last date, zeros included
+	ByMonth   map[string]uint64 `json:"by_month"`   // "1987-03": every month from first to last date, zeros included
 	FirstDate string            `json:"first_date"` // RFC 3339, UTC; "" for an empty index
 	LastDate  string            `json:"last_date"`
 	SizeBytes int64             `json:"size_bytes"`

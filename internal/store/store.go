@@ -482,4 +482,5 @@ func syncTree(root string) error {
 		return f.Sync()
 	})
 }
+
 var _ bleve.Index = (*Index)(nil)
