@@ -42,14 +42,14 @@ type StoreOpener struct{}
 // Current returns the folder's current generation.
 func (StoreOpener) Current(dir string) (string, error) { return store.Current(dir) }
 
-// Open opens the current generation read-only. The index it returns is a
-// *store.Index.
+// Open opens the current generation read-only. The index it returns is the
+// *store.Index, which also reports its size.
 func (StoreOpener) Open(dir string) (Opened, error) {
 	ix, err := store.Open(dir)
 	if err != nil {
 		return Opened{}, err
 	}
-	return Opened{Index: ix.Index, Name: ix.Gen, Store: ix}, nil
+	return Opened{Index: ix, Name: ix.Gen, Store: ix}, nil
 }
 
 // Generation is one opened index and its searcher. It is reference counted:
