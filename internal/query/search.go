@@ -448,3 +448,11 @@ func (s *Searcher) Get(ctx context.Context, id string) (*item.Item, error) {
 	it := schema.FromFields(res.Hits[0].ID, res.Hits[0].Fields)
 	return &it, nil
 }
+
+// WriteItemJSON writes a whole item as one line of JSON, as search get --json
+// and GET /api/items/{id} send it.
+func WriteItemJSON(w io.Writer, it *item.Item) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(it)
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"newsdex/internal/item"
+	"newsdex/internal/query"
+	"newsdex/internal/store"
+)
+
+func init() { commandFiles = append(commandFiles, newGetCmd) }
+
+func newGetCmd() *cobra.Command {
+	var index string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "get ID",
+		Short: "Print one whole item by its id",
+		Long: `get prints the item with this id, body included: the id search prints with each hit.
+
+The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.bleve.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			idx, err := store.Open(store.ResolveDir(index))
+			if err != nil {
+				return err
+			}
+			defer idx.Close()
+			it, err := query.NewSearcher(idx).Get(cmd.Context(), args[0])
+			if errors.Is(err, query.ErrNotFound) {
+				return fmt.Errorf("no item with id %q", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return query.WriteItemJSON(cmd.OutOrStdout(), it)
+			}
+			p := newPrinter(cmd.OutOrStdout())
+			printItem(p, it)
+			return p.err
+		},
+	}
+	cmd.Flags().StringVar(&index, "index", "", "index folder (default $NEWSDEX_INDEX, else ./newsdex.bleve)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the item as JSON")
+	return cmd
+}
+
+func printItem(p *printer, it *item.Item) {
+	p.printf("%s\n\n", it.Title)
+	field := func(name, v string) {
+		if v != "" {
+			p.printf("%-10s %s\n", name+":", v)
+		}
+	}
+	field("id", it.ID)
+	field("kind", string(it.Kind))
+	field("date", it.Date.UTC().Format("2006-01-02 15:04 MST"))
+	field("region", it.Region)
+	field("dateline", it.Dateline)
+	field("source", it.Source)
+	field("url", it.URL)
+	field("file", it.File)
+	if it.ReadMinutes > 0 {
+		field("read", fmt.Sprintf("%d min", it.ReadMinutes))
+	}
+	if it.Pages > 0 {
+		field("pages", fmt.Sprint(it.Pages))
+	}
+	field("article", it.ArticleID)
+	if it.Caption != "" {
+		field("caption", it.Caption)
+	}
+	for _, text := range []string{it.Summary, it.Body} {
+		if text != "" {
+			p.printf("\n%s\n", strings.TrimRight(text, "\n"))
+		}
+	}
+	if it.Byline != "" {
+		p.printf("\n%s\n", it.Byline)
+	}
+}
