@@ -82,6 +82,12 @@ func usageError(err error) error {
 }
 
 func newSearchCmd() *cobra.Command {
+	cmd, _ := newSearchCmdFlags()
+	return cmd
+}
+
+// newSearchCmdFlags is the search command and the flags it fills.
+func newSearchCmdFlags() (*cobra.Command, *searchFlags) {
 	f := &searchFlags{}
 	cmd := &cobra.Command{
 		Use:   "search [QUERY] [flags]",
@@ -127,7 +133,7 @@ The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.ble
 	fl.StringVar(&f.after, "after", "", "continue after the last hit of an earlier search (its next cursor)")
 	fl.BoolVar(&f.facets, "facets", false, "print counts by region, kind and month under the hits")
 	fl.BoolVar(&f.json, "json", false, "print the response as JSON, as GET /api/search returns it")
-	return cmd
+	return cmd, f
 }
 
 func runSearch(cmd *cobra.Command, f *searchFlags, args []string) error {

@@ -63,7 +63,7 @@ type Hit struct {
 
 // Facets counts the whole result set by region, kind and month. Each list is
 // never nil. Regions and kinds come by count, most first; months in order,
-// from the first month with a hit to the last.
+// those with hits only.
 type Facets struct {
 	Region []FacetValue `json:"region"`
 	Kind   []FacetValue `json:"kind"`
@@ -184,7 +184,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if more && len(hits) > 0 {
 		resp.Next = nextCursor(p.sort, hits[len(hits)-1])
 	}
-	resp.Facets = facets(res.Facets, months)
+	resp.Facets = facets(res.Facets)
 	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
 	return resp, nil
 }
@@ -312,7 +312,7 @@ func newHit(h *search.DocumentMatch) Hit {
 	return hit
 }
 
-func facets(fr search.FacetResults, months []time.Time) Facets {
+func facets(fr search.FacetResults) Facets {
 	out := Facets{Region: []FacetValue{}, Kind: []FacetValue{}, Month: []FacetValue{}}
 	terms := func(name string) []FacetValue {
 		vs := []FacetValue{}
@@ -335,29 +335,13 @@ func facets(fr search.FacetResults, months []time.Time) Facets {
 	}
 	out.Region = terms("region")
 	out.Kind = terms("kind")
-	// Every month of the ranges (bleve leaves out empty ones), then from the
-	// first month with a hit to the last.
-	counts := map[string]int{}
 	if f, ok := fr["month"]; ok {
 		for _, d := range f.DateRanges {
-			counts[d.Name] = d.Count
-		}
-	}
-	first, last := -1, -1
-	for i, m := range months {
-		name := m.Format(monthLayout)
-		out.Month = append(out.Month, FacetValue{Value: name, Count: counts[name]})
-		if counts[name] > 0 {
-			if first < 0 {
-				first = i
+			if d.Count > 0 {
+				out.Month = append(out.Month, FacetValue{Value: d.Name, Count: d.Count})
 			}
-			last = i
 		}
-	}
-	if first < 0 {
-		out.Month = []FacetValue{}
-	} else {
-		out.Month = out.Month[first : last+1]
+		sort.Slice(out.Month, func(i, j int) bool { return out.Month[i].Value < out.Month[j].Value })
 	}
 	return out
 }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"newsdex/internal/cli"
+	"newsdex/internal/query"
+)
+
+func TestFlagsToRequest(t *testing.T) {
+	tests := []struct {
+		args []string
+		want query.Request
+	}{
+		{nil, query.Request{Limit: 10, Page: 1}},
+		{[]string{"oil"}, query.Request{Query: "oil", Limit: 10, Page: 1}},
+		{[]string{"crude", "prices"}, query.Request{Query: "crude prices", Limit: 10, Page: 1}},
+		{[]string{"opec AND (output OR production)", "NOT", "saudi"}, query.Request{Query: "opec AND (output OR production) NOT saudi", Limit: 10, Page: 1}},
+		{[]string{"--", "-saudi", "oil"}, query.Request{Query: "-saudi oil", Limit: 10, Page: 1}},
+		{[]string{"--from", "1987-03-01", "--to=1987-03-31", "x"}, query.Request{Query: "x", From: "1987-03-01", To: "1987-03-31", Limit: 10, Page: 1}},
+		{[]string{"--region", "Europe", "--region", "Asia Pacific"}, query.Request{Regions: []string{"Europe", "Asia Pacific"}, Limit: 10, Page: 1}},
+		{[]string{"--region", "a,b"}, query.Request{Regions: []string{"a,b"}, Limit: 10, Page: 1}},
+		{[]string{"--kind", "teaser", "--sort", "oldest", "--limit", "50", "--page", "3"}, query.Request{Kind: "teaser", Sort: "oldest", Limit: 50, Page: 3}},
+		{[]string{"--after", "abc", "--facets", "--json"}, query.Request{After: "abc", Limit: 10, Page: 1}},
+	}
+	for _, tt := range tests {
+		cmd, f := newSearchCmdFlags()
+		if err := cmd.ParseFlags(tt.args); err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		got := f.request(cmd.Flags().Args())
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
+		}
+	}
+	cmd, f := newSearchCmdFlags()
+	if err := cmd.ParseFlags([]string{"--facets", "--json", "--index", "d"}); err != nil || !f.facets || !f.json || f.index != "d" {
+		t.Errorf("facets %v json %v index %q: %v", f.facets, f.json, f.index, err)
+	}
+}
+
+// TestBadFlags runs the command in the process: each bad input is one line
+// on stderr naming the flag, exit 2, and nothing on stdout. Validation comes
+// before the index is opened, so no index is needed.
+func TestBadFlags(t *testing.T) {
+	t.Setenv("NEWSDEX_INDEX", t.TempDir())
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--from", "yesterday"}, `search: --from: invalid date "yesterday"`},
+		{[]string{"--to", "1987-02-30"}, `search: --to: invalid date "1987-02-30"`},
+		{[]string{"--from", "1987-04-01", "--to", "1987-03-01"}, "search: --from: 1987-04-01 is after to (1987-03-01)"},
+		{[]string{"--kind", "video"}, `search: --kind: unknown kind "video" (want article or teaser)`},
+		{[]string{"--sort", "date"}, `search: --sort: unknown sort "date"`},
+		{[]string{"--limit", "-1"}, "search: --limit: -1 is out of range (1 to 1000)"},
+		{[]string{"--limit", "1001"}, "search: --limit: 1001 is out of range (1 to 1000)"},
+		{[]string{"--limit", "ten"}, `search: invalid argument "ten" for "--limit" flag`},
+		{[]string{"--page", "-1"}, "search: --page: -1 is out of range"},
+		{[]string{"--after", "garbage"}, "search: --after: invalid cursor"},
+		{[]string{"--region", ""}, "search: --region: empty region"},
+		{[]string{"(oil OR) gas"}, "search: QUERY: unexpected ')' at column 8"},
+		{[]string{"author:x"}, `search: QUERY: unknown field "author"`},
+		{[]string{"--bogus"}, "search: unknown flag: --bogus"},
+		{[]string{"-saudi"}, "search: unknown shorthand flag: 's' in -saudi"},
+		{[]string{"get"}, "search get: accepts 1 arg(s), received 0"},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		code := cli.Run(newRootCmd(), tt.args, &out, &errb)
+		if code != cli.ExitUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", tt.args, code, cli.ExitUsage, errb.String())
+		}
+		if out.Len() != 0 {
+			t.Errorf("%q: stdout %q", tt.args, out.String())
+		}
+		msg := errb.String()
+		if !strings.HasPrefix(msg, tt.want) || strings.Count(msg, "\n") != 1 {
+			t.Errorf("%q: stderr %q, want one line starting %q", tt.args, msg, tt.want)
+		}
+	}
+}
+
+func TestFragment(t *testing.T) {
+	p := &printer{}
+	if got, want := p.fragment("AT&amp;T <mark>bids</mark>\n\nfor &lt;b&gt;"), "AT&T bids for <b>"; got != want {
+		t.Errorf("plain: %q, want %q", got, want)
+	}
+	p.bold = true
+	if got, want := p.fragment("a <mark>b</mark> c <mark>d</mark>"), "a \x1b[1mb\x1b[0m c \x1b[1md\x1b[0m"; got != want {
+		t.Errorf("bold: %q, want %q", got, want)
+	}
+}
