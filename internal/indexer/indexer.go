@@ -87,16 +87,28 @@ var ErrSkipped = errors.New("input skipped")
 // Build reads paths and builds a new generation of the index at dir from
 // scratch, switching to it only when everything succeeded.
 func Build(ctx context.Context, dir string, paths []string, opt Options) (Summary, error) {
-	return run(ctx, dir, paths, opt, false)
+	return run(ctx, dir, readPaths(paths, opt), opt, false)
 }
 
 // Add reads paths and upserts their items into the next generation of the
 // index at dir, made from the current one (a new index when there is none).
 func Add(ctx context.Context, dir string, paths []string, opt Options) (Summary, error) {
-	return run(ctx, dir, paths, opt, true)
+	return run(ctx, dir, readPaths(paths, opt), opt, true)
 }
 
-func run(ctx context.Context, dir string, paths []string, opt Options, add bool) (sum Summary, err error) {
+// source feeds records to fn in input order.
+type source struct {
+	paths []string // for the progress bar's total
+	read  func(ctx context.Context, fn func(input.Record) error) error
+}
+
+func readPaths(paths []string, opt Options) source {
+	return source{paths: paths, read: func(ctx context.Context, fn func(input.Record) error) error {
+		return input.Read(ctx, paths, opt.Input, fn)
+	}}
+}
+
+func run(ctx context.Context, dir string, src source, opt Options, add bool) (sum Summary, err error) {
 	start := time.Now()
 	w, err := store.Lock(dir)
 	if err != nil {
@@ -147,8 +159,8 @@ func run(ctx context.Context, dir string, paths []string, opt Options, add bool)
 
 	r := newRunner(ctx, idx, opt, add)
 	defer r.prog.stop()
-	r.prog.countFiles(paths)
-	readErr := input.Read(ctx, paths, opt.Input, r.record)
+	r.prog.countFiles(src.paths)
+	readErr := src.read(ctx, r.record)
 	err = r.finish(readErr)
 	sum = r.summary()
 	sum.Index = dir

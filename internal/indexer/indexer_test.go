@@ -1,0 +1,391 @@
+package indexer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"newsdex/internal/input"
+	"newsdex/internal/item"
+	"newsdex/internal/store"
+)
+
+var day1 = time.Date(1987, 3, 2, 0, 0, 0, 0, time.UTC)
+var day2 = time.Date(1987, 5, 20, 0, 0, 0, 0, time.UTC)
+
+func art(title, body string, d time.Time) item.Item {
+	return item.Item{Kind: item.Article, Title: title, Body: body, Region: "Europe", Date: d, Source: "Reuters", File: "f.txt"}
+}
+
+func teas(title, region string, d time.Time) item.Item {
+	return item.Item{Kind: item.Teaser, Title: title, Region: region, Date: d.Add(16*time.Hour + 24*time.Minute),
+		Summary: "s of " + title, Source: "Reuters", File: "f.txt", Pages: 1}
+}
+
+func page(file string, a item.Item, ts ...item.Item) input.Record {
+	return input.Record{File: file, Page: true, Items: append([]item.Item{a}, ts...)}
+}
+
+func lines(file string, its ...item.Item) []input.Record {
+	var recs []input.Record
+	for i, it := range its {
+		recs = append(recs, input.Record{File: file, Line: i + 1, Items: []item.Item{it}})
+	}
+	return recs
+}
+
+func records(recs []input.Record) source {
+	return source{read: func(ctx context.Context, fn func(input.Record) error) error {
+		for _, r := range recs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+func id(it item.Item) string { it.EnsureID(); return it.ID }
+
+// all reads every item of the current generation of dir, by id.
+func all(t *testing.T, dir string) map[string]item.Item {
+	t.Helper()
+	ix, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var buf bytes.Buffer
+	if _, err := Export(context.Background(), ix, &buf); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]item.Item{}
+	dec := json.NewDecoder(&buf)
+	for dec.More() {
+		var it item.Item
+		if err := dec.Decode(&it); err != nil {
+			t.Fatal(err)
+		}
+		out[it.ID] = it
+	}
+	return out
+}
+
+var (
+	a1   = art("Grain silos fill early", "Farmers filled silos.", day1)
+	a2   = art("Ports reopen", "Dockers went back.", day1)
+	a2b  = art("Ports reopen", "Another story, same headline.", day1) // same headline and day as a2
+	a3   = art("Late frost", "Frost came.", day2)
+	t1   = teas("Ports reopen", "Europe", day1) // links to min(a2, a2b)
+	t1up = teas("PORTS  reopen", "europe", day1)
+	t2   = teas("Mines close", "Africa", day1)
+	t3   = teas("Late frost", "Americas", day2) // links to a3
+	t4   = teas("Late frost", "Europe", day2)   // another region: another teaser, same article
+)
+
+func buildCorpus() []input.Record {
+	recs := []input.Record{
+		page("p1.txt", a1, t1, t2),
+		page("p2.txt", a2, t1up, t2), // t1 again under other case and spacing
+		page("p1-copy.txt", a1, t1),  // the same page again: t1 is not counted twice
+		{File: "bad.txt", Err: errors.New("bad.txt:1: not a page")},
+		page("p3.txt", a3, t3),
+		page("p4.txt", a2b, t4),
+	}
+	return append(recs, lines("x.jsonl", a3, t2)...) // a3 repeated; a JSON t2 with pages 1
+}
+
+func TestBuild(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	var skipped []string
+	opt := Options{Skipped: func(r input.Record) { skipped = append(skipped, r.Err.Error()) }}
+	sum, err := run(context.Background(), dir, records(buildCorpus()), opt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Summary{Index: dir, Generation: "gen-000001", Files: 7, Pages: 5, Articles: 4, Teasers: 4, Skipped: 1}
+	sum.Seconds, sum.ItemsPerS = 0, 0
+	if diff := cmp.Diff(want, sum); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"bad.txt:1: not a page"}, skipped); diff != "" {
+		t.Errorf("skipped: %s", diff)
+	}
+
+	got := all(t, dir)
+	if len(got) != 8 {
+		t.Fatalf("%d items, want 8: %v", len(got), got)
+	}
+	link2 := min(id(a2), id(a2b))
+	checks := []struct {
+		it      item.Item
+		pages   int
+		article string
+	}{
+		{t1, 2, link2},  // p1 and p2 (p1-copy is p1's article again)
+		{t2, 3, ""},     // p1, p2, and 1 from JSON lines
+		{t3, 1, id(a3)}, // links to a3
+		{t4, 1, id(a3)}, // listed on a2b's page, but its headline is a3's
+	}
+	for _, c := range checks {
+		g, ok := got[id(c.it)]
+		if !ok {
+			t.Errorf("teaser %q missing", c.it.Title)
+			continue
+		}
+		if g.Pages != c.pages || g.ArticleID != c.article {
+			t.Errorf("teaser %q: pages %d article %q, want %d %q", c.it.Title, g.Pages, g.ArticleID, c.pages, c.article)
+		}
+		if g.Title != c.it.Title || g.Summary != c.it.Summary {
+			t.Errorf("teaser %q: fields of the first copy not kept: %+v", c.it.Title, g)
+		}
+	}
+	for _, a := range []item.Item{a1, a2, a2b, a3} {
+		w := a
+		w.EnsureID()
+		if diff := cmp.Diff(w, got[w.ID]); diff != "" {
+			t.Errorf("article %q (-want +got):\n%s", a.Title, diff)
+		}
+	}
+
+	// Stats.
+	ix, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Stats(ix)
+	ix.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.SizeBytes <= 0 {
+		t.Errorf("size %d", st.SizeBytes)
+	}
+	st.SizeBytes = 0
+	wantSt := IndexStats{
+		Total:     8,
+		ByKind:    map[string]uint64{"article": 4, "teaser": 4},
+		ByRegion:  map[string]uint64{"Europe": 6, "Africa": 1, "Americas": 1},
+		ByMonth:   map[string]uint64{"1987-03": 5, "1987-04": 0, "1987-05": 3},
+		FirstDate: "1987-03-02T00:00:00Z",
+		LastDate:  "1987-05-20T16:24:00Z",
+	}
+	if diff := cmp.Diff(wantSt, st); diff != "" {
+		t.Errorf("stats (-want +got):\n%s", diff)
+	}
+	b, _ := st.JSON()
+	wantJSON := `{"total":8,"by_kind":{"article":4,"teaser":4},"by_region":{"Africa":1,"Americas":1,"Europe":6},"by_month":{"1987-03":5,"1987-04":0,"1987-05":3},"first_date":"1987-03-02T00:00:00Z","last_date":"1987-05-20T16:24:00Z","size_bytes":0}`
+	if string(b) != wantJSON {
+		t.Errorf("stats JSON\n got %s\nwant %s", b, wantJSON)
+	}
+	var table bytes.Buffer
+	if err := st.WriteTable(&table); err != nil || !bytes.Contains(table.Bytes(), []byte("1987-04")) {
+		t.Errorf("table: %v\n%s", err, table.String())
+	}
+
+	// Export, then build the export: the same items.
+	var exp bytes.Buffer
+	ix, _ = store.Open(dir)
+	n, err := Export(context.Background(), ix, &exp)
+	ix.Close()
+	if err != nil || n != 8 {
+		t.Fatalf("export: %d, %v", n, err)
+	}
+	var its []item.Item
+	dec := json.NewDecoder(&exp)
+	for dec.More() {
+		var it item.Item
+		if err := dec.Decode(&it); err != nil {
+			t.Fatal(err)
+		}
+		its = append(its, it)
+	}
+	dir2 := filepath.Join(t.TempDir(), "idx2")
+	if _, err := run(context.Background(), dir2, records(lines("export.jsonl", its...)), Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, all(t, dir2)); diff != "" {
+		t.Errorf("export then build (-first +second):\n%s", diff)
+	}
+}
+
+func TestAdd(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	ctx := context.Background()
+	if _, err := run(ctx, dir, records(buildCorpus()), Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	// A reader holds the current generation open, as a server would.
+	reader, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+
+	t5 := teas("Mines reopen", "Africa", day2)
+	a5 := art("Mines close", "The mines closed.", day1) // t2's article arrives later
+	given := item.Item{ID: "custom-1", Kind: item.Article, Title: "Given id", Body: "v1", Date: day2}
+	given2 := given
+	given2.Title, given2.Body = "Given id, replaced", "v2"
+	sum, err := run(ctx, dir, records(append([]input.Record{
+		page("p5.txt", a3, t1, t5),  // t1 on a new page (a3's); t5 new
+		page("p1-again.txt", a1, t1), // t1 on p1 again: no change
+		page("p6.txt", a5),
+	}, lines("g.jsonl", given, given2)...)), Options{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Generation != "gen-000002" || sum.Articles != 4 || sum.Teasers != 2 {
+		t.Errorf("summary %+v", sum)
+	}
+	got := all(t, dir)
+	if g := got[id(t1)]; g.Pages != 3 || g.ArticleID != min(id(a2), id(a2b)) {
+		t.Errorf("t1 after add: pages %d article %q", g.Pages, g.ArticleID)
+	}
+	if g := got[id(t5)]; g.Pages != 1 || g.Kind != item.Teaser {
+		t.Errorf("t5: %+v", g)
+	}
+	if g := got[id(t2)]; g.ArticleID != id(a5) || g.Pages != 3 {
+		t.Errorf("t2 not relinked to the added article, or pages changed: %+v", g)
+	}
+	if g := got["custom-1"]; g.Title != "Given id" || g.Body != "v1" {
+		// within one run the first copy of an article wins
+		t.Errorf("given id: %+v", g)
+	}
+	if len(got) != 8+3 { // t5, a5, custom-1
+		t.Errorf("%d items after add, want 11", len(got))
+	}
+	// The old reader still answers from its generation.
+	if n, err := reader.DocCount(); err != nil || n != 8 {
+		t.Errorf("old reader: %d, %v", n, err)
+	}
+
+	// Same id from a later add: replaced.
+	if _, err := run(ctx, dir, records(lines("g2.jsonl", given2)), Options{}, true); err != nil {
+		t.Fatal(err)
+	}
+	got = all(t, dir)
+	if g := got["custom-1"]; g.Title != "Given id, replaced" || g.Body != "v2" {
+		t.Errorf("upsert did not replace: %+v", g)
+	}
+	if len(got) != 11 {
+		t.Errorf("%d items", len(got))
+	}
+	gens, _ := filepath.Glob(filepath.Join(dir, "gen-*"))
+	if len(gens) != 2 {
+		t.Errorf("generations kept: %v", gens)
+	}
+}
+
+func TestStrictLeavesIndexAlone(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	ctx := context.Background()
+	if _, err := run(ctx, dir, records([]input.Record{page("p1.txt", a1, t1)}), Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	var skipped int
+	_, err := run(ctx, dir, records(buildCorpus()), Options{Strict: true, Skipped: func(input.Record) { skipped++ }}, false)
+	if !errors.Is(err, ErrSkipped) {
+		t.Fatalf("strict build: %v", err)
+	}
+	if skipped != 1 {
+		t.Errorf("%d skipped reported", skipped)
+	}
+	if cur, _ := store.Current(dir); cur != "gen-000001" {
+		t.Errorf("current %s", cur)
+	}
+	if n := len(all(t, dir)); n != 2 {
+		t.Errorf("%d items", n)
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(dir, "tmp-*")); len(tmps) != 0 {
+		t.Errorf("left behind: %v", tmps)
+	}
+}
+
+func TestCancelledBuildLeavesIndexAlone(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	if _, err := run(context.Background(), dir, records([]input.Record{page("p1.txt", a1, t1)}), Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var recs []input.Record
+	for i := range 3000 {
+		recs = append(recs, page(fmt.Sprintf("p%d.txt", i), art(fmt.Sprintf("Story %d", i), "Body.", day1)))
+	}
+	src := records(recs)
+	inner := src.read
+	src.read = func(ctx context.Context, fn func(input.Record) error) error {
+		n := 0
+		return inner(ctx, func(r input.Record) error {
+			if n++; n == 2500 {
+				cancel()
+			}
+			return fn(r)
+		})
+	}
+	_, err := run(ctx, dir, src, Options{BatchSize: 100}, false)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled build: %v", err)
+	}
+	if n := len(all(t, dir)); n != 2 {
+		t.Errorf("%d items after a cancelled build", n)
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(dir, "tmp-*")); len(tmps) != 0 {
+		t.Errorf("left behind: %v", tmps)
+	}
+}
+
+func TestWriterConflict(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	w, err := store.Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	start := time.Now()
+	_, err = run(context.Background(), dir, records(buildCorpus()), Options{}, false)
+	if !errors.Is(err, store.ErrLocked) || time.Since(start) > 2*time.Second {
+		t.Errorf("build while locked: %v after %v", err, time.Since(start))
+	}
+	_, err = run(context.Background(), dir, records(buildCorpus()), Options{}, true)
+	if !errors.Is(err, store.ErrLocked) {
+		t.Errorf("add while locked: %v", err)
+	}
+}
+
+func TestProgressLines(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	var log bytes.Buffer
+	if _, err := run(context.Background(), dir, records(buildCorpus()), Options{Progress: &log}, false); err != nil {
+		t.Fatal(err)
+	}
+	out := log.String()
+	for _, want := range []string{"msg=\"indexing started\"", "bad.txt:1: not a page", "7 files, 5 pages, 4 articles, 4 distinct teasers, 1 skipped"} {
+		if !bytes.Contains(log.Bytes(), []byte(want)) {
+			t.Errorf("progress output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMonthsBetween(t *testing.T) {
+	got := monthsBetween(time.Date(1987, 11, 30, 0, 0, 0, 0, time.UTC), time.Date(1988, 2, 1, 0, 0, 0, 0, time.UTC))
+	var names []string
+	for _, m := range got {
+		names = append(names, m.Format("2006-01"))
+	}
+	sort.Strings(names)
+	if diff := cmp.Diff([]string{"1987-11", "1987-12", "1988-01", "1988-02"}, names); diff != "" {
+		t.Error(diff)
+	}
+}
