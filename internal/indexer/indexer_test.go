@@ -239,7 +239,7 @@ func TestAdd(t *testing.T) {
 	given2 := given
 	given2.Title, given2.Body = "Given id, replaced", "v2"
 	sum, err := run(ctx, dir, records(append([]input.Record{
-		page("p5.txt", a3, t1, t5),  // t1 on a new page (a3's); t5 new
+		page("p5.txt", a3, t1, t5),   // t1 on a new page (a3's); t5 new
 		page("p1-again.txt", a1, t1), // t1 on p1 again: no change
 		page("p6.txt", a5),
 	}, lines("g.jsonl", given, given2)...)), Options{}, true)
