@@ -261,25 +261,33 @@ func parse(data []byte, fields map[string]string) (item.Item, error) {
 		}
 	}
 	if strings.TrimSpace(it.Title) == "" {
-		return item.Item{}, fmt.Errorf("%w (%s)", ErrNoTitle, label("title", fields))
+		return item.Item{}, mapped(ErrNoTitle, "title", fields)
 	}
 	dv := get("date")
 	if dv == nil {
-		return item.Item{}, fmt.Errorf("%w (%s)", ErrNoDate, label("date", fields))
+		return item.Item{}, mapped(ErrNoDate, "date", fields)
 	}
 	if it.Date, err = dateValue(dv); err != nil {
-		return item.Item{}, fmt.Errorf("%s: %w", label("date", fields), err)
+		return item.Item{}, mapped(err, "date", fields)
 	}
 	it.EnsureID()
 	return it, nil
 }
 
-// label names a field in messages: "title", or "headline (title)" when mapped.
+// label names a field in messages: title, or "headline" (title) when mapped.
 func label(ours string, fields map[string]string) string {
 	if theirs, ok := fields[ours]; ok && theirs != ours {
 		return fmt.Sprintf("%q (%s)", theirs, ours)
 	}
-	return fmt.Sprintf("%q", ours)
+	return ours
+}
+
+// mapped adds the field's name in their JSON to err when it is mapped.
+func mapped(err error, ours string, fields map[string]string) error {
+	if theirs, ok := fields[ours]; ok && theirs != ours {
+		return fmt.Errorf("%w (field %q)", err, theirs)
+	}
+	return err
 }
 
 func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
@@ -319,11 +327,7 @@ func dateValue(v json.RawMessage) (time.Time, error) {
 		}
 		return time.Unix(int64(f), 0).UTC(), nil
 	}
-	t, err := ParseDate(s)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return t, nil
+	return ParseDate(s)
 }
 
 // Zone offsets of the abbreviations news time stamps use.
