@@ -84,6 +84,10 @@ func (s Summary) Line() string {
 // ErrSkipped is wrapped by the error of a --strict run that skipped something.
 var ErrSkipped = errors.New("input skipped")
 
+// ErrEmpty is wrapped by the error of a build that read no item: it does not
+// replace an index with an empty one.
+var ErrEmpty = errors.New("nothing to index")
+
 // Build reads paths and builds a new generation of the index at dir from
 // scratch, switching to it only when everything succeeded.
 func Build(ctx context.Context, dir string, paths []string, opt Options) (Summary, error) {
@@ -164,6 +168,7 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 	err = r.finish(readErr)
 	sum = r.summary()
 	sum.Index = dir
+	sum.Seconds = time.Since(start).Seconds()
 	if err != nil {
 		r.prog.stop()
 		return sum, err
@@ -171,6 +176,17 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 	if r.skipped > 0 && opt.Strict {
 		r.prog.stop()
 		return sum, fmt.Errorf("%w: %d skipped with --strict; the index at %s is left as it was", ErrSkipped, r.skipped, dir)
+	}
+	if sum.Articles+sum.Teasers == 0 {
+		r.prog.stop()
+		if add {
+			sum.Generation, _ = store.Current(dir)
+			closed = true
+			idx.Close()
+			w.Discard(tmp)
+			return sum, nil // nothing to add: no new generation
+		}
+		return sum, fmt.Errorf("%w: no items read; the index at %s is left as it was", ErrEmpty, dir)
 	}
 	r.prog.phase("finishing")
 	if err = store.Stamp(idx); err != nil {
