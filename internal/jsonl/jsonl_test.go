@@ -1,0 +1,282 @@
+package jsonl_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"newsdex/internal/item"
+	"newsdex/internal/jsonl"
+	"newsdex/internal/testenv"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/jsonl and testdata/bad")
+
+// readAll reads a file with a Reader and writes what it gives as "index parse"
+// would: items as JSON lines, and errors as "error: FILE:LINE: ..." lines.
+func readAll(t *testing.T, r io.Reader, name string, fields map[string]string) []byte {
+	t.Helper()
+	jr := jsonl.NewReader(r, name)
+	jr.Fields = fields
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for {
+		it, err := jr.Read()
+		if err == io.EOF {
+			return buf.Bytes()
+		}
+		var pe *jsonl.ParseError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(&buf, "error: %v\n", err)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := enc.Encode(&it); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestGolden(t *testing.T) {
+	root := testenv.Root(t)
+	tests := []struct {
+		file   string
+		fields map[string]string
+	}{
+		{"testdata/jsonl/items.jsonl", nil},
+		{"testdata/jsonl/huffpost-shape.json", map[string]string{
+			"title": "headline", "region": "category", "summary": "short_description", "url": "link", "byline": "authors"}},
+		{"testdata/jsonl/headlines-shape.json", map[string]string{"date": "ts", "url": "href", "region": "url_section"}},
+		{"testdata/bad/bad-lines.jsonl", nil},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.file), func(t *testing.T) {
+			path := filepath.Join(root, tt.file)
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got := readAll(t, f, filepath.Base(path), tt.fields)
+			golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to write it)", err)
+			}
+			if d := cmp.Diff(string(want), string(got)); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestRoundTrip checks that items written as JSON lines read back as they were.
+func TestRoundTrip(t *testing.T) {
+	in := []item.Item{
+		{ID: "a1", Kind: item.Article, Title: "T <b> & \"q\"", Region: "Europe", Date: time.Date(1987, 3, 2, 0, 0, 0, 0, time.UTC),
+			Dateline: "VELMORA", Body: "One.\n\nTwo.", Caption: "C", Byline: "Reporting by A\nEditing by B", ReadMinutes: 2,
+			Source: "Reuters", URL: "https://example.com/a?b=1&c=2", File: "p.txt"},
+		{ID: "t1", Kind: item.Teaser, Title: "Teaser", Region: "Americas", Date: time.Date(2021, 10, 4, 16, 24, 0, 0, time.UTC),
+			Summary: "S", Source: "Reuters", File: "p.txt", Pages: 3, ArticleID: "a1"},
+	}
+	var buf bytes.Buffer
+	for _, it := range in {
+		b, err := json.Marshal(it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf.Write(b)
+		buf.WriteString("\r\n")
+	}
+	jr := jsonl.NewReader(&buf, "x.jsonl")
+	var out []item.Item
+	for {
+		it, err := jr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, it)
+	}
+	if d := cmp.Diff(in, out); d != "" {
+		t.Errorf("(-wrote +read):\n%s", d)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		line string
+		err  error
+		msg  string
+	}{
+		{`{"title":"T"}`, jsonl.ErrNoDate, "x.jsonl:7: no date"},
+		{`{"date":"2021-10-04"}`, jsonl.ErrNoTitle, "x.jsonl:7: no title"},
+		{`{"title":"  ","date":"2021-10-04"}`, jsonl.ErrNoTitle, ""},
+		{`{"title":null,"date":"2021-10-04"}`, jsonl.ErrNoTitle, ""},
+		{`{"title":"T","date":"yesterday"}`, jsonl.ErrBadDate, `x.jsonl:7: date not understood: "yesterday"`},
+		{`{"title":"T","date":true}`, jsonl.ErrBadDate, ""},
+		{`{"title":"T","date":"2021-10-04","kind":"opinion"}`, jsonl.ErrBadKind, ""},
+		{`[1,2]`, jsonl.ErrNotObject, ""},
+		{`"text"`, jsonl.ErrNotObject, ""},
+		{`null`, jsonl.ErrNotObject, ""},
+		{`{"title":"T","date":"2021-10-04","read_minutes":"x"}`, nil, `x.jsonl:7: read_minutes: not a number: "x"`},
+		{`{"title":"T","date":"2021-10-04","pages":-1}`, nil, ""},
+		{`{"title":7,"date":"2021-10-04"}`, nil, `x.jsonl:7: title: not a string`},
+		{`{"title":"T","date":"2021-10-04"`, nil, "x.jsonl:7: bad JSON: unexpected end of JSON input"},
+	}
+	for _, tt := range tests {
+		_, err := jsonl.Parse("x.jsonl", 7, []byte(tt.line), nil)
+		var pe *jsonl.ParseError
+		if !errors.As(err, &pe) || pe.Line != 7 || pe.File != "x.jsonl" {
+			t.Errorf("%s: error %v, want a *ParseError at x.jsonl:7", tt.line, err)
+			continue
+		}
+		if tt.err != nil && !errors.Is(err, tt.err) {
+			t.Errorf("%s: error %v, want %v", tt.line, err, tt.err)
+		}
+		if tt.msg != "" && err.Error() != tt.msg {
+			t.Errorf("%s: error %q, want %q", tt.line, err, tt.msg)
+		}
+	}
+}
+
+func TestMapping(t *testing.T) {
+	fields := map[string]string{"title": "headline", "date": "ts", "kind": "type"}
+	it, err := jsonl.Parse("x", 1, []byte(`{"headline":"H","title":"ignored","ts":"20160815 4:00AM UTC","type":"Teaser","region":"R"}`), fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Title != "H" || it.Kind != item.Teaser || it.Region != "R" || !it.Date.Equal(time.Date(2016, 8, 15, 4, 0, 0, 0, time.UTC)) {
+		t.Errorf("got %+v", it)
+	}
+	if it.ID != item.TeaserID("2016-08-15", "H", "R") {
+		t.Errorf("id %q, want the teaser's identity", it.ID)
+	}
+	_, err = jsonl.Parse("x", 1, []byte(`{"title":"T","ts":"2016-08-15"}`), map[string]string{"title": "headline", "date": "ts"})
+	if err == nil || err.Error() != `x:1: no title (field "headline")` {
+		t.Errorf("error %v, want the mapped field named", err)
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	utc := func(y int, mo time.Month, d, h, mi int) time.Time { return time.Date(y, mo, d, h, mi, 0, 0, time.UTC) }
+	tests := []struct {
+		in   string
+		want time.Time
+	}{
+		{"2007-01-15", utc(2007, 1, 15, 0, 0)},
+		{" 2007-01-15 ", utc(2007, 1, 15, 0, 0)},
+		{"2007-01-15T23:49:00Z", utc(2007, 1, 15, 23, 49)},
+		{"2007-01-15T23:49:00-05:00", utc(2007, 1, 16, 4, 49)},
+		{"2007-01-15T23:49:00.123Z", time.Date(2007, 1, 15, 23, 49, 0, 123e6, time.UTC)},
+		{"2007-01-15T23:49:00", utc(2007, 1, 15, 23, 49)},
+		{"2007-01-15 23:49:00", utc(2007, 1, 15, 23, 49)},
+		{"2007-01-15 23:49", utc(2007, 1, 15, 23, 49)},
+		{"20070115 11:49 PM EST", utc(2007, 1, 16, 4, 49)},
+		{"20070715 09:05 AM EDT", utc(2007, 7, 15, 13, 5)},
+		{"20160815 4:00AM UTC", utc(2016, 8, 15, 4, 0)},
+		{"20160815 12:30PM UTC", utc(2016, 8, 15, 12, 30)},
+		{"20160815 12:30AM UTC", utc(2016, 8, 15, 0, 30)},
+		{"Mon, 15 Jan 2007 23:49:00 GMT", utc(2007, 1, 15, 23, 49)},
+		{"Mon, 15 Jan 2007 23:49:00 -0500", utc(2007, 1, 16, 4, 49)},
+		{"January 15, 2007", utc(2007, 1, 15, 0, 0)},
+		{"Jan 15, 2007", utc(2007, 1, 15, 0, 0)},
+		{"15 January 2007", utc(2007, 1, 15, 0, 0)},
+		{"2007/01/15", utc(2007, 1, 15, 0, 0)},
+		{"20070115", utc(2007, 1, 15, 0, 0)},
+		{"2021-10-04 10:00 IST", utc(2021, 10, 4, 4, 30)},
+	}
+	for _, tt := range tests {
+		got, err := jsonl.ParseDate(tt.in)
+		if err != nil || !got.Equal(tt.want) || got.Location() != time.UTC {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "yesterday", "2007-13-01", "20070115 11:49 PM XYZ", "15/01/2007"} {
+		if got, err := jsonl.ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) = %v, want an error", bad, got)
+		}
+	}
+	// A JSON number is Unix time.
+	it, err := jsonl.Parse("x", 1, []byte(`{"title":"T","date":1168904940}`), nil)
+	if err != nil || !it.Date.Equal(utc(2007, 1, 15, 23, 49)) {
+		t.Errorf("unix seconds: %v %v", it.Date, err)
+	}
+}
+
+// TestLongLines reads lines far longer than bufio's default buffer, and skips
+// one over the limit with an error, going on after it.
+func TestLongLines(t *testing.T) {
+	body := strings.Repeat("word ", 200_000) // 1 MB
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "\ufeff{\"title\":\"Long\",\"date\":\"2021-10-04\",\"body\":%q}\n\n   \n", body)
+	fmt.Fprintf(&buf, "{\"title\":\"Too long\",\"date\":\"2021-10-04\",\"body\":%q}\n", body+body+body)
+	fmt.Fprintf(&buf, "{\"title\":\"After\",\"date\":\"2021-10-04\"}")
+	jr := jsonl.NewReader(&buf, "long.jsonl")
+	jr.MaxLineBytes = 2 << 20
+	it, err := jr.Read()
+	if err != nil || it.Title != "Long" || len(it.Body) != len(body) {
+		t.Fatalf("first line: %v %q", err, it.Title)
+	}
+	_, err = jr.Read()
+	if !errors.Is(err, jsonl.ErrLineTooLong) || !strings.HasPrefix(err.Error(), "long.jsonl:4: line too long") {
+		t.Fatalf("second line: %v", err)
+	}
+	it, err = jr.Read()
+	if err != nil || it.Title != "After" || jr.Line() != 5 {
+		t.Fatalf("third line: %v %q at line %d", err, it.Title, jr.Line())
+	}
+	if _, err := jr.Read(); err != io.EOF {
+		t.Fatalf("end: %v", err)
+	}
+}
+
+// FuzzParse checks that a line gives an item or a *ParseError, never a panic,
+// and that an item has a title, a kind, an id and a UTC date.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		`{"title":"T","date":"2021-10-04"}`,
+		`{"kind":"teaser","title":"T","region":"R","date":"2021-10-04T16:24:00Z","pages":2}`,
+		`{"headline":"H","ts":"20070115 11:49 PM EST"}`,
+		`{"title":"T","date":1168904940,"read_minutes":"3"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	fields := map[string]string{"title": "headline", "date": "ts"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, m := range []map[string]string{nil, fields} {
+			it, err := jsonl.Parse("f", 1, data, m)
+			if err != nil {
+				var pe *jsonl.ParseError
+				if !errors.As(err, &pe) {
+					t.Fatalf("error %v is not a *ParseError", err)
+				}
+				continue
+			}
+			if strings.TrimSpace(it.Title) == "" || !it.Kind.Valid() || it.ID == "" || it.Date.Location() != time.UTC {
+				t.Fatalf("bad item %+v", it)
+			}
+		}
+	})
+}
