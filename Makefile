@@ -17,9 +17,13 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
 
-# Benchmarks on the shared corpus; writes BENCHMARKS.md.
+# Benchmarks on the shared corpus, side by side with plain bleve and SQLite
+# FTS5 (separate modules under bench/peers); writes BENCHMARKS.md and
+# bench/results.json. About 15 minutes on 2 cores. BENCHFLAGS=-h lists the knobs
+# (e.g. BENCHFLAGS='-scales 1 -build-reps 1 -skip-gobench' for a quick look).
+BENCHFLAGS ?=
 bench: build
-	$(GO) run ./bench/cmd/benchreport -out BENCHMARKS.md
+	$(GO) run ./bench/cmd/benchreport -out BENCHMARKS.md $(BENCHFLAGS)
 
 # Builds a demo index of testdata/ when there is none, then serves it.
 run: build

@@ -1,0 +1,740 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The issue's anchors for engines this run does not measure, as ratios to
+// plain bleve with default settings (issue 6's table, same corpus and queries).
+const (
+	xapianBuildRatio = 1.05
+	blugeBuildRatio  = 1.35
+	xapianQueryRatio = 218.0 / 332.0 // Xapian's geomean p50 over plain bleve's
+)
+
+func renderReport(res *Results) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# Benchmarks\n\n")
+	p("Written by `make bench` (`bench/cmd/benchreport`); do not edit by hand. ")
+	p("Run started %s at commit `%s`%s and took %s. Raw figures: `bench/results.json`.\n\n",
+		res.Started, res.Machine.Commit, map[bool]string{true: " (with local changes)", false: ""}[res.Machine.Dirty],
+		(time.Duration(res.TotalSeconds) * time.Second).String())
+
+	goals := evaluate(res)
+	p("## Goals (issue 6)\n\n")
+	p("Each goal is a ratio to plain bleve with default settings measured in this run, unless it names a fixed figure.\n\n")
+	p("| goal | target | measured | verdict |\n| --- | --- | --- | --- |\n")
+	for _, g := range goals {
+		p("| %s | %s | %s | %s |\n", g.name, g.target, g.measured, verdict(g))
+	}
+	p("\n")
+
+	m := res.Machine
+	p("## Machine\n\n")
+	p("| | |\n| --- | --- |\n")
+	p("| CPUs (nproc) | %d |\n| CPU model | %s |\n| memory | %.1f GiB |\n| kernel | %s |\n| Go | %s |\n| load average at start | %s |\n\n",
+		m.NumCPU, m.CPUModel, float64(m.MemTotal)/(1<<30), m.Kernel, m.GoVersion, m.LoadAtFrom)
+
+	renderMethod(&b, res)
+	renderBuilds(&b, res)
+	renderPlot(&b, res)
+	renderFull(&b, res)
+	renderQueries(&b, res)
+	renderProcess(&b, res)
+	renderRelevance(&b, res)
+	renderHTTP(&b, res)
+	renderGrowth(&b, res)
+	renderGoBench(&b, res)
+	if len(res.Errors) > 0 {
+		p("## Errors during the run\n\n")
+		for _, e := range res.Errors {
+			p("- %s\n", strings.ReplaceAll(e, "\n", " "))
+		}
+		p("\n")
+	}
+	if notes, err := os.ReadFile("bench/NOTES.md"); err == nil {
+		p("%s\n", strings.TrimSpace(string(notes)))
+	}
+	return b.String()
+}
+
+func renderMethod(b *strings.Builder, res *Results) {
+	c := res.Config
+	fmt.Fprintf(b, `## Method
+
+- **Corpus.** The shared Reuters-21578 articles (%s articles, %s of raw title + body text; %s of JSON lines).
+  Scaled corpora (%s) repeat the same articles with other ids (`+"`id-x1`, `id-x2`"+`, ...); every engine reads the
+  same uncompressed JSON lines file.
+- **Engines, all in this run.** *newsdex*: `+"`bin/index build --index DIR --json FILE`"+`, the whole process.
+  *plain bleve*: bleve v2.6.3 with default settings (`+"`NewIndexMapping()`"+`, dynamic mapping, `+"`_all`"+`,
+  tf-idf), batches of 1000, `+"`bench/peers/plainbleve`"+`. *plain bleve, force-merged*: the same plus
+  `+"`ForceMerge`"+` to one segment inside the timed build. *SQLite FTS5*: modernc.org/sqlite (pure Go), an FTS5 table
+  over title and body with the porter tokenizer, id/date/region in a plain table with indexes, one transaction,
+  `+"`optimize`"+` at the end, `+"`bench/peers/sqlitefts`"+`. The peers are separate Go modules.
+- **Build.** Wall time of the whole process (JSON lines in, index closed on disk) and its peak RSS (`+"`wait4`"+`
+  rusage `+"`ru_maxrss`"+`), index size on disk; builds per engine and scale: %v; engines take turns within each
+  repetition. Tables give the median, with min-max when there were several runs.
+- **Queries.** The ten queries of issue 6, in-process on the index just built, sequentially on one goroutine:
+  3 warm-up runs, then up to %v timed runs per query at each scale (newsdex stops a query after %s past 20 runs).
+  newsdex goes through its real query path: `+"`query.NewSearcher(idx).Search`"+` with the query language, filters,
+  stored fields, highlights and the region/kind/month facets. The peers run bare searches: plain bleve a
+  `+"`SearchRequest`"+` of 10 hits without fields or highlights (match queries on `+"`_all`"+`, field queries
+  for the filters), SQLite one `+"`count(*)`"+` plus one `+"`ORDER BY bm25(fts) LIMIT 10`"+` query. The count-only
+  query asks plain bleve for 0 hits, newsdex for 1 (it has no count-only request). Dates are whole UTC days.
+- **search process.** `+"`bin/search --index DIR QUERY...`"+` end to end (start, open, query, print to a pipe): 5 timed runs
+  after one warm-up.
+- **Relevance.** For each ranked query, how many of newsdex's top 10 ids are in SQLite FTS5's top 10 by `+"`bm25()`"+`.
+- **HTTP.** `+"`bin/search serve`"+` on 127.0.0.1 over the 1x index; closed-loop Go clients cycle through the ten
+  queries as `+"`GET /api/search`"+`, %.0f s or %d requests per level, whichever comes first, after a 2 s warm-up.
+  Client and server share the same %d CPUs.
+- **Go benchmarks.** `+"`go test -run '^$' -bench . -benchmem -benchtime %s`"+` over `+"`./internal/... ./cmd/...`"+`.
+
+`, thousands(int64(res.Corpus.Articles)), mb(res.Corpus.TitleBody), mb(res.Corpus.JSONLBytes1x),
+		scaleList(c.Scales), c.BuildReps, c.QueryReps, "4s", c.HTTPDurationS, c.HTTPMaxRequests, res.Machine.NumCPU, c.Benchtime)
+}
+
+func scaleList(s []int) string {
+	var parts []string
+	for _, k := range s {
+		parts = append(parts, fmt.Sprintf("%dx", k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// buildStats summarizes the runs of one engine at one scale.
+type buildStats struct {
+	n                      int
+	docs                   int
+	wall, wallMin, wallMax float64
+	rss, rssMax            int64
+	size                   int64
+	segments               int
+	err                    string
+}
+
+func buildsOf(res *Results, engine string, k int) (bs buildStats, ok bool) {
+	var walls []float64
+	var rss []float64
+	for _, r := range res.Builds {
+		if r.Engine != engine || r.Scale != k {
+			continue
+		}
+		if r.Error != "" {
+			bs.err = r.Error
+			continue
+		}
+		walls = append(walls, r.WallS)
+		rss = append(rss, float64(r.MaxRSS))
+		bs.docs, bs.size, bs.segments = r.Docs, r.IndexBytes, r.Segments
+		bs.rssMax = max(bs.rssMax, r.MaxRSS)
+	}
+	if len(walls) == 0 {
+		return bs, false
+	}
+	bs.n = len(walls)
+	bs.wall, bs.wallMin, bs.wallMax = median(walls), minf(walls), maxf(walls)
+	bs.rss = int64(median(rss))
+	return bs, true
+}
+
+var engines = []string{engNewsdex, engBleve, engMerged, engSQLite}
+
+func renderBuilds(b *strings.Builder, res *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Build\n\n")
+	p("Whole process, JSON lines in, index out. Ratio: median wall time over plain bleve's at the same scale.\n\n")
+	p("| scale | engine | docs | wall (median, min-max) | docs/s | ratio to plain bleve | peak RSS (median / max) | index size | segments |\n")
+	p("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, k := range res.Config.Scales {
+		base, baseOK := buildsOf(res, engBleve, k)
+		for _, e := range engines {
+			bs, ok := buildsOf(res, e, k)
+			if !ok {
+				if bs.err != "" {
+					p("| %dx | %s | failed: %s | | | | | | |\n", k, e, oneLine(bs.err))
+				}
+				continue
+			}
+			ratio := "-"
+			if baseOK {
+				ratio = fmt.Sprintf("%.2f", bs.wall/base.wall)
+			}
+			seg := "-"
+			if bs.segments > 0 {
+				seg = fmt.Sprint(bs.segments)
+			}
+			p("| %dx | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n", k, e, thousands(int64(bs.docs)),
+				spread(bs.wall, bs.wallMin, bs.wallMax, bs.n, "s"), thousands(int64(float64(bs.docs)/bs.wall)),
+				ratio, mib(bs.rss), mib(bs.rssMax), mb(bs.size), seg)
+		}
+	}
+	p("\n")
+}
+
+func renderPlot(b *strings.Builder, res *Results) {
+	type pt struct {
+		x, y float64
+		c    byte
+	}
+	marks := map[string]byte{engNewsdex: 'N', engBleve: 'B', engMerged: 'M', engSQLite: 'S'}
+	var pts []pt
+	var maxX, maxY float64
+	var n1 float64
+	var n1docs float64
+	for _, e := range engines {
+		for _, k := range res.Config.Scales {
+			bs, ok := buildsOf(res, e, k)
+			if !ok {
+				continue
+			}
+			x := float64(bs.docs)
+			if x == 0 {
+				x = float64(res.Corpus.Articles * k)
+			}
+			pts = append(pts, pt{x, bs.wall, marks[e]})
+			maxX, maxY = math.Max(maxX, x), math.Max(maxY, bs.wall)
+			if e == engNewsdex && k == 1 {
+				n1, n1docs = bs.wall, x
+			}
+		}
+	}
+	if len(pts) == 0 {
+		return
+	}
+	const W, H = 64, 18
+	grid := make([][]byte, H)
+	for i := range grid {
+		grid[i] = []byte(strings.Repeat(" ", W))
+	}
+	put := func(x, y float64, c byte, over bool) {
+		col := int(math.Round(x / maxX * float64(W-1)))
+		row := H - 1 - int(math.Round(y/maxY*float64(H-1)))
+		if col < 0 || col >= W || row < 0 || row >= H {
+			return
+		}
+		if over || grid[row][col] == ' ' {
+			grid[row][col] = c
+		}
+	}
+	if n1 > 0 {
+		for col := 0; col < W; col++ {
+			x := float64(col) / float64(W-1) * maxX
+			put(x, n1*x/n1docs, '.', false)
+		}
+	}
+	for _, q := range pts {
+		put(q.x, q.y, q.c, true)
+	}
+	fmt.Fprintf(b, "### Build time against corpus size\n\n```\n")
+	for i, row := range grid {
+		label := "        "
+		switch i {
+		case 0:
+			label = fmt.Sprintf("%6.0fs ", maxY)
+		case H / 2:
+			label = fmt.Sprintf("%6.0fs ", maxY/2)
+		case H - 1:
+			label = "     0s "
+		}
+		fmt.Fprintf(b, "%s|%s\n", label, strings.TrimRight(string(row), " "))
+	}
+	fmt.Fprintf(b, "        +%s\n", strings.Repeat("-", W))
+	fmt.Fprintf(b, "         0%s%s docs\n", strings.Repeat(" ", W-12), thousands(int64(maxX)))
+	fmt.Fprintf(b, "```\n\nN newsdex, B plain bleve, M plain bleve force-merged, S SQLite FTS5; dots: newsdex's 1x time grown linearly.\n\n")
+}
+
+func renderFull(b *strings.Builder, res *Results) {
+	if len(res.Full) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Full builds of the shared corpora\n\n")
+	p("`bin/index build --json` of a whole shared corpus, one run each.\n\n")
+	p("| input | flags | items indexed | wall | items/s | peak RSS | index size |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, f := range res.Full {
+		flags := strings.Join(f.Args[:len(f.Args)-1], " ")
+		if flags == "" {
+			flags = "-"
+		}
+		if f.Error != "" {
+			p("| %s | `%s` | failed: %s | %.1f s | | %s | |\n", f.Name, flags, oneLine(f.Error), f.WallS, mib(f.MaxRSS))
+			continue
+		}
+		p("| %s | `%s` | %s | %.1f s | %s | %s | %s |\n", f.Name, flags, thousands(f.Items), f.WallS,
+			thousands(int64(float64(f.Items)/f.WallS)), mib(f.MaxRSS), mb(f.Index))
+	}
+	p("\nThe build's own JSON summaries:\n\n")
+	for _, f := range res.Full {
+		if f.Summary != nil {
+			p("- %s: `%s`\n", f.Name, compactJSON(f.Summary))
+		}
+	}
+	p("\n")
+}
+
+func querySet(res *Results, engine string, k int) (map[string]QueryStats, bool) {
+	for _, qs := range res.Queries {
+		if qs.Engine == engine && qs.Scale == k && qs.Error == "" && len(qs.Queries) > 0 {
+			m := map[string]QueryStats{}
+			for _, q := range qs.Queries {
+				m[q.Name] = q
+			}
+			return m, true
+		}
+	}
+	return nil, false
+}
+
+// geomean of the p50s of the ten queries; ok only when all are there.
+func geomean(m map[string]QueryStats) (float64, bool) {
+	sum, n := 0.0, 0
+	for _, bq := range benchQueries {
+		q, ok := m[bq.Name]
+		if !ok || q.P50us <= 0 {
+			return 0, false
+		}
+		sum += math.Log(q.P50us)
+		n++
+	}
+	return math.Exp(sum / float64(n)), n > 0
+}
+
+func renderQueries(b *strings.Builder, res *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Query latency, in-process\n\n")
+	for _, k := range res.Config.Scales {
+		ours, ok := querySet(res, engNewsdex, k)
+		if !ok {
+			continue
+		}
+		plain, _ := querySet(res, engBleve, k)
+		merged, _ := querySet(res, engMerged, k)
+		lite, _ := querySet(res, engSQLite, k)
+		p("### %dx (%s articles)\n\n", k, thousands(int64(res.Corpus.Articles*k)))
+		p("p50 / p99 in µs; hits: the total each engine found; ratio: newsdex p50 over plain bleve's.\n\n")
+		p("| query | newsdex | plain bleve | force-merged | SQLite FTS5 | ratio | hits (newsdex / bleve / SQLite) |\n")
+		p("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		cell := func(m map[string]QueryStats, name string) string {
+			q, ok := m[name]
+			if !ok {
+				return "-"
+			}
+			return fmt.Sprintf("%s / %s", us(q.P50us), us(q.P99us))
+		}
+		tot := func(m map[string]QueryStats, name string) string {
+			q, ok := m[name]
+			if !ok {
+				return "-"
+			}
+			return thousands(int64(q.Total))
+		}
+		for _, bq := range benchQueries {
+			ratio := "-"
+			if q, ok := plain[bq.Name]; ok && q.P50us > 0 {
+				ratio = fmt.Sprintf("%.2f", ours[bq.Name].P50us/q.P50us)
+			}
+			p("| `%s` | %s | %s | %s | %s | %s | %s / %s / %s |\n", bq.Name, cell(ours, bq.Name), cell(plain, bq.Name),
+				cell(merged, bq.Name), cell(lite, bq.Name), ratio, tot(ours, bq.Name), tot(plain, bq.Name), tot(lite, bq.Name))
+		}
+		gm := func(m map[string]QueryStats) string {
+			if g, ok := geomean(m); ok {
+				return us(g)
+			}
+			return "-"
+		}
+		ratio := "-"
+		if g1, ok1 := geomean(ours); ok1 {
+			if g2, ok2 := geomean(plain); ok2 {
+				ratio = fmt.Sprintf("%.2f", g1/g2)
+			}
+		}
+		p("| **geomean of p50** | **%s** | %s | %s | %s | %s | |\n\n", gm(ours), gm(plain), gm(merged), gm(lite), ratio)
+	}
+	p("Hit counts differ by design: newsdex and SQLite stem (porter), plain bleve's `_all` does not; newsdex searches title, body, summary and caption.\n\n")
+}
+
+func renderProcess(b *strings.Builder, res *Results) {
+	if len(res.Process) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## `search` process wall time (1x index)\n\n")
+	p("| command | median | min-max |\n| --- | ---: | ---: |\n")
+	for _, pt := range res.Process {
+		cmd := "search " + shellJoin(pt.Args)
+		if pt.Error != "" {
+			p("| `%s` | failed: %s | |\n", cmd, oneLine(pt.Error))
+			continue
+		}
+		p("| `%s` | %.1f ms | %.1f-%.1f ms |\n", cmd, median(pt.WallsMs), minf(pt.WallsMs), maxf(pt.WallsMs))
+	}
+	p("\n")
+}
+
+// overlaps returns, per ranked query, how many of newsdex's top 10 are in
+// SQLite's top 10, out of the size of SQLite's top 10.
+func overlaps(res *Results) (rows [][3]any, avg float64, ok bool) {
+	ours, ok1 := querySet(res, engNewsdex, 1)
+	lite, ok2 := querySet(res, engSQLite, 1)
+	plain, _ := querySet(res, engBleve, 1)
+	if !ok1 || !ok2 {
+		return nil, 0, false
+	}
+	sum, n := 0.0, 0
+	for _, bq := range benchQueries {
+		if bq.CountOnly {
+			continue
+		}
+		ref := lite[bq.Name].Top
+		if len(ref) == 0 {
+			continue
+		}
+		o := overlap(ours[bq.Name].Top, ref)
+		ob := overlap(plain[bq.Name].Top, ref)
+		score := 10 * float64(o) / float64(len(ref))
+		rows = append(rows, [3]any{bq.Name, fmt.Sprintf("%d/%d", o, len(ref)), fmt.Sprintf("%d/%d", ob, len(ref))})
+		sum += score
+		n++
+	}
+	if n == 0 {
+		return rows, 0, false
+	}
+	return rows, sum / float64(n), true
+}
+
+func overlap(a, b []string) int {
+	set := map[string]bool{}
+	for _, x := range b {
+		set[x] = true
+	}
+	n := 0
+	for _, x := range a {
+		if set[x] {
+			n++
+		}
+	}
+	return n
+}
+
+func renderRelevance(b *strings.Builder, res *Results) {
+	rows, avg, ok := overlaps(res)
+	if !ok {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Relevance: top 10 shared with SQLite FTS5's bm25() (1x)\n\n")
+	p("| query | newsdex | plain bleve (tf-idf on `_all`, for reference) |\n| --- | ---: | ---: |\n")
+	for _, r := range rows {
+		p("| `%s` | %s | %s |\n", r[0], r[1], r[2])
+	}
+	p("| **average (out of 10)** | **%.1f** | |\n\n", avg)
+	p("The count-only query has no ranking and is left out.\n\n")
+}
+
+func renderHTTP(b *strings.Builder, res *Results) {
+	if len(res.HTTP) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## HTTP load (`search serve`, 1x index, loopback)\n\n")
+	p("| clients | requests | errors | seconds | requests/s | p50 | p99 | max | server peak RSS |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, l := range res.HTTP {
+		p("| %d | %s | %d | %.1f | %.0f | %.2f ms | %.2f ms | %.1f ms | %s |\n", l.Clients, thousands(int64(l.Requests)), l.Errors,
+			l.Seconds, l.RPS, l.P50ms, l.P99ms, l.MaxMs, mib(l.ServerRSS))
+	}
+	for _, l := range res.HTTP {
+		if l.FirstErr != "" {
+			p("\nFirst error at %d clients: `%s`\n", l.Clients, oneLine(l.FirstErr))
+		}
+	}
+	p("\n")
+}
+
+func renderGrowth(b *strings.Builder, res *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Growth\n\n")
+	p("| engine | scale | docs | build wall | x of 1x | index size | p50 geomean | p50 of `oil` | p50 of `\"interest rates\"` |\n")
+	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, e := range []string{engNewsdex, engBleve, engSQLite} {
+		base, baseOK := buildsOf(res, e, 1)
+		for _, k := range res.Config.Scales {
+			bs, ok := buildsOf(res, e, k)
+			if !ok {
+				continue
+			}
+			grow := "-"
+			if baseOK {
+				grow = fmt.Sprintf("%.2f", bs.wall/base.wall)
+			}
+			qs, _ := querySet(res, e, k)
+			g := "-"
+			if v, ok := geomean(qs); ok {
+				g = us(v)
+			}
+			one := func(name string) string {
+				if q, ok := qs[name]; ok {
+					return us(q.P50us)
+				}
+				return "-"
+			}
+			p("| %s | %dx | %s | %.1f s | %s | %s | %s | %s | %s |\n", e, k, thousands(int64(bs.docs)), bs.wall, grow, mb(bs.size), g, one("oil"), one(`"interest rates"`))
+		}
+	}
+	p("\n")
+}
+
+func renderGoBench(b *strings.Builder, res *Results) {
+	if res.GoBench == "" && res.GoBenchError == "" {
+		return
+	}
+	fmt.Fprintf(b, "## Go benchmarks\n\n`go test -run '^$' -bench . -benchmem -benchtime %s ./internal/... ./cmd/...`", res.Config.Benchtime)
+	if res.GoBenchError != "" {
+		fmt.Fprintf(b, " (exit: %s)", res.GoBenchError)
+	}
+	fmt.Fprintf(b, "\n\n```\n%s\n```\n\n", res.GoBench)
+}
+
+// goal is one of issue 6's goals with its figure.
+type goal struct {
+	name, target, measured string
+	met, known             bool
+}
+
+func verdict(g goal) string {
+	switch {
+	case !g.known:
+		return "not measured"
+	case g.met:
+		return "**met**"
+	default:
+		return "**not met**"
+	}
+}
+
+func evaluate(res *Results) []goal {
+	var gs []goal
+	add := func(g goal) { gs = append(gs, g) }
+	for _, k := range []int{1, 4} {
+		ours, ok1 := buildsOf(res, engNewsdex, k)
+		plain, ok2 := buildsOf(res, engBleve, k)
+		lite, ok3 := buildsOf(res, engSQLite, k)
+		g := goal{name: fmt.Sprintf("build time at %dx", k), target: "at most 0.5x plain bleve"}
+		if ok1 && ok2 {
+			r := ours.wall / plain.wall
+			g.known, g.met = true, r <= 0.5
+			g.measured = fmt.Sprintf("%.2fx (%.1f s vs %.1f s)", r, ours.wall, plain.wall)
+		}
+		add(g)
+		g = goal{name: fmt.Sprintf("build faster than Xapian and bluge at %dx", k), target: fmt.Sprintf("below %.2fx plain bleve (issue's anchors)", xapianBuildRatio)}
+		if ok1 && ok2 {
+			r := ours.wall / plain.wall
+			g.known, g.met = true, r < math.Min(xapianBuildRatio, blugeBuildRatio)
+			g.measured = fmt.Sprintf("%.2fx", r)
+		}
+		add(g)
+		g = goal{name: fmt.Sprintf("build within 3x of SQLite FTS5 at %dx", k), target: "at most 3x SQLite"}
+		if ok1 && ok3 {
+			r := ours.wall / lite.wall
+			g.known, g.met = true, r <= 3
+			g.measured = fmt.Sprintf("%.2fx (%.1f s vs %.1f s)", r, ours.wall, lite.wall)
+		}
+		add(g)
+		limit := map[int]int64{1: 300 << 20, 4: 500 << 20}[k]
+		g = goal{name: fmt.Sprintf("peak RSS at %dx", k), target: fmt.Sprintf("at most %s", mib(limit))}
+		if ok1 {
+			g.known, g.met = true, ours.rssMax <= limit
+			g.measured = fmt.Sprintf("%s (max of %d runs; plain bleve %s)", mib(ours.rssMax), ours.n, mib(plain.rssMax))
+		}
+		add(g)
+		g = goal{name: fmt.Sprintf("index size at %dx", k), target: "at most 2.7x raw title + body"}
+		if ok1 && res.Corpus.TitleBody > 0 {
+			r := float64(ours.size) / float64(res.Corpus.TitleBody*int64(k))
+			g.known, g.met = true, r <= 2.7
+			g.measured = fmt.Sprintf("%.2fx (%s for %s)", r, mb(ours.size), mb(res.Corpus.TitleBody*int64(k)))
+		}
+		add(g)
+	}
+
+	ours, ok1 := querySet(res, engNewsdex, 1)
+	plain, ok2 := querySet(res, engBleve, 1)
+	g := goal{name: "every query at most 2x plain bleve (p50, 1x)", target: "each ratio at most 2"}
+	if ok1 && ok2 {
+		g.known, g.met = true, true
+		worst, worstName := 0.0, ""
+		var over []string
+		for _, bq := range benchQueries {
+			r := ours[bq.Name].P50us / plain[bq.Name].P50us
+			if r > worst {
+				worst, worstName = r, bq.Name
+			}
+			if r > 2 {
+				g.met = false
+				over = append(over, fmt.Sprintf("`%s` %.1fx", bq.Name, r))
+			}
+		}
+		g.measured = fmt.Sprintf("worst `%s` %.2fx", worstName, worst)
+		if len(over) > 0 {
+			g.measured = "over: " + strings.Join(over, ", ")
+		}
+	}
+	add(g)
+	g = goal{name: "query geomean at most Xapian's (1x)", target: fmt.Sprintf("at most %.2fx plain bleve's geomean (issue's anchor)", xapianQueryRatio)}
+	if g1, ok := geomean(ours); ok {
+		if g2, ok := geomean(plain); ok {
+			r := g1 / g2
+			g.known, g.met = true, r <= xapianQueryRatio
+			g.measured = fmt.Sprintf("%.2fx (%s vs %s)", r, us(g1), us(g2))
+		}
+	}
+	add(g)
+	g = goal{name: "phrase query p50 (1x)", target: "at most 1.5 ms"}
+	if ok1 {
+		for _, bq := range benchQueries {
+			if bq.Phrase {
+				v := ours[bq.Name].P50us
+				g.known, g.met = true, v <= 1500
+				g.measured = fmt.Sprintf("`%s` %s", bq.Name, us(v))
+			}
+		}
+	}
+	add(g)
+	g = goal{name: "relevance: top 10 shared with SQLite FTS5", target: "at least 6 of 10 on average"}
+	if _, avg, ok := overlaps(res); ok {
+		g.known, g.met = true, avg >= 6
+		g.measured = fmt.Sprintf("%.1f of 10", avg)
+	}
+	add(g)
+	g = goal{name: "HTTP at 8 clients", target: "p99 at most 10 ms, no error"}
+	for _, l := range res.HTTP {
+		if l.Clients == 8 {
+			g.known, g.met = true, l.P99ms <= 10 && l.Errors == 0 && l.Requests > 0
+			g.measured = fmt.Sprintf("p99 %.2f ms, %d errors, %.0f req/s", l.P99ms, l.Errors, l.RPS)
+		}
+	}
+	add(g)
+	g = goal{name: "build time grows at most linearly", target: "time(kx) at most k x time(1x)"}
+	if base, ok := buildsOf(res, engNewsdex, 1); ok {
+		var parts []string
+		g.met = true
+		for _, k := range res.Config.Scales {
+			if k == 1 {
+				continue
+			}
+			if bs, ok := buildsOf(res, engNewsdex, k); ok {
+				g.known = true
+				r := bs.wall / base.wall
+				if r > float64(k) {
+					g.met = false
+				}
+				parts = append(parts, fmt.Sprintf("%dx: %.2fx", k, r))
+			}
+		}
+		g.measured = strings.Join(parts, ", ")
+	}
+	add(g)
+	return gs
+}
+
+// formatting helpers
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func minf(xs []float64) float64 {
+	m := math.Inf(1)
+	for _, x := range xs {
+		m = math.Min(m, x)
+	}
+	return m
+}
+
+func maxf(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+func spread(med, lo, hi float64, n int, unit string) string {
+	if n <= 1 {
+		return fmt.Sprintf("%.2f %s", med, unit)
+	}
+	return fmt.Sprintf("%.2f %s (%.2f-%.2f)", med, unit, lo, hi)
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
+func mb(n int64) string  { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+
+func us(v float64) string {
+	if v >= 10000 {
+		return fmt.Sprintf("%.1f ms", v/1000)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []string
+	for len(s) > 3 {
+		out = append([]string{s[len(s)-3:]}, out...)
+		s = s[:len(s)-3]
+	}
+	out = append([]string{s}, out...)
+	r := strings.Join(out, ",")
+	if neg {
+		r = "-" + r
+	}
+	return r
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.ReplaceAll(s, "|", "/")
+	if len(s) > 300 {
+		s = s[:300] + "..."
+	}
+	return s
+}
+
+func shellJoin(args []string) string {
+	var out []string
+	for _, a := range args {
+		if strings.ContainsAny(a, " \"*()") {
+			a = "'" + a + "'"
+		}
+		out = append(out, a)
+	}
+	return strings.Join(out, " ")
+}
+
+func compactJSON(m map[string]any) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s: %v", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+type runner struct {
+	c     *config
+	work  string
+	peers map[string]string
+	res   *Results
+	// index1x is the newsdex index of the 1x corpus, kept for the process
+	// and HTTP tests.
+	index1x string
+}
+
+func (r *runner) errorf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	log.Print("error: ", msg)
+	r.res.Errors = append(r.res.Errors, msg)
+}
+
+func (r *runner) abs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// scaled builds each engine's index at each scale, then runs the queries on
+// the last index built of each engine.
+func (r *runner) scaled(articles string) error {
+	ctx := context.Background()
+	indexBin := r.abs(filepath.Join(r.c.bin, "index"))
+	for si, k := range r.c.scales {
+		input := filepath.Join(r.work, fmt.Sprintf("articles-%dx.jsonl", k))
+		log.Printf("writing the %dx corpus", k)
+		if err := writeScaled(articles, input, k); err != nil {
+			return err
+		}
+		engines := []string{engNewsdex, engBleve, engMerged, engSQLite}
+		if k >= 16 {
+			// The force-merged variant is measured at 1x and 4x only, to keep
+			// make bench within its time.
+			engines = []string{engNewsdex, engBleve, engSQLite}
+		}
+		reps := at(r.c.buildReps, si)
+		last := map[string]string{}
+		for rep := 0; rep < reps; rep++ {
+			// Engines take turns within a repetition, so that a slow phase of
+			// the machine spreads over all of them.
+			for _, eng := range engines {
+				dir := filepath.Join(r.work, fmt.Sprintf("%s-%dx-%d", slug(eng), k, rep))
+				var p proc
+				switch eng {
+				case engNewsdex:
+					p = runProc(ctx, "", indexBin, "build", "--index", dir, "--json", input)
+				case engBleve:
+					p = runProc(ctx, "", r.peers[eng], "-input", input, "-index", dir)
+				case engMerged:
+					p = runProc(ctx, "", r.peers[eng], "-input", input, "-index", dir, "-merge")
+				case engSQLite:
+					p = runProc(ctx, "", r.peers[eng], "-input", input, "-index", dir)
+				}
+				br := BuildRun{Engine: eng, Scale: k, WallS: p.wall.Seconds(), MaxRSS: p.maxRSS}
+				br.IndexBytes, br.Segments = dirSize(dir)
+				if p.err != nil {
+					br.Error = p.err.Error()
+					r.errorf("build %s %dx: %v", eng, k, p.err)
+				} else {
+					br.Docs = buildDocs(eng, p.stdout, r.res, k)
+				}
+				log.Printf("build %-26s %2dx rep %d: %6.2fs %4d MiB %5.1f MB docs %d", eng, k, rep+1, br.WallS, br.MaxRSS>>20, float64(br.IndexBytes)/1e6, br.Docs)
+				r.res.Builds = append(r.res.Builds, br)
+				if prev, ok := last[eng]; ok {
+					os.RemoveAll(prev)
+				}
+				last[eng] = dir
+			}
+		}
+		os.Remove(input)
+
+		qreps := at(r.c.queryReps, si)
+		for _, eng := range engines {
+			dir := last[eng]
+			log.Printf("queries %s %dx (%d runs each)", eng, k, qreps)
+			qs := QuerySet{Engine: eng, Scale: k}
+			var err error
+			if eng == engNewsdex {
+				qs.Queries, err = productQueries(dir, qreps, r.c.queryBudget)
+			} else {
+				qs.Queries, err = r.peerQueries(eng, dir, qreps)
+			}
+			if err != nil {
+				qs.Error = err.Error()
+				r.errorf("queries %s %dx: %v", eng, k, err)
+			}
+			r.res.Queries = append(r.res.Queries, qs)
+		}
+		if k == 1 && last[engNewsdex] != "" {
+			r.index1x = last[engNewsdex]
+			r.processTimes(r.index1x)
+		}
+		for eng, dir := range last {
+			if eng == engNewsdex && k == 1 {
+				continue
+			}
+			os.RemoveAll(dir)
+		}
+	}
+	return nil
+}
+
+func slug(engine string) string {
+	switch engine {
+	case engNewsdex:
+		return "newsdex"
+	case engBleve:
+		return "bleve"
+	case engMerged:
+		return "bleve-merged"
+	case engSQLite:
+		return "sqlite"
+	}
+	return "x"
+}
+
+// buildDocs reads the number of documents from a build's JSON output.
+func buildDocs(engine string, stdout []byte, res *Results, k int) int {
+	var m map[string]any
+	if err := json.Unmarshal(stdout, &m); err != nil {
+		return 0
+	}
+	if engine == engNewsdex {
+		if res.Summaries == nil {
+			res.Summaries = map[string]any{}
+		}
+		res.Summaries["build-"+strconv.Itoa(k)+"x"] = m
+		return int(summaryItems(m))
+	}
+	n, _ := m["docs"].(float64)
+	return int(n)
+}
+
+// summaryItems finds the number of indexed items in bin/index build's JSON
+// summary, whatever its exact names.
+func summaryItems(m map[string]any) int64 {
+	num := func(k string) (int64, bool) {
+		v, ok := m[k].(float64)
+		return int64(v), ok
+	}
+	for _, k := range []string{"items", "indexed", "documents", "docs", "total"} {
+		if n, ok := num(k); ok && n > 0 {
+			return n
+		}
+	}
+	a, _ := num("articles")
+	t, ok := num("teasers")
+	if !ok {
+		t, _ = num("distinct_teasers")
+	}
+	return a + t
+}
+
+func (r *runner) peerQueries(engine, dir string, reps int) ([]QueryStats, error) {
+	p := runProc(context.Background(), "", r.peers[engine], "-index", dir, "-reps", strconv.Itoa(reps))
+	if p.err != nil {
+		return nil, p.err
+	}
+	var out struct {
+		Queries []QueryStats `json:"queries"`
+	}
+	if err := json.Unmarshal(p.stdout, &out); err != nil {
+		return nil, fmt.Errorf("reading %s's output: %v", engine, err)
+	}
+	return out.Queries, nil
+}
+
+// processTimes measures whole `search` processes: open, query, print.
+func (r *runner) processTimes(dir string) {
+	searchBin := r.abs(filepath.Join(r.c.bin, "search"))
+	for _, bq := range benchQueries {
+		if !bq.Process {
+			continue
+		}
+		args := append([]string{"--index", dir}, bq.CLI...)
+		pt := ProcessTime{Name: bq.Name, Args: bq.CLI}
+		for i := 0; i < 6; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			p := runProc(ctx, "", searchBin, args...)
+			cancel()
+			if p.err != nil {
+				pt.Error = p.err.Error()
+				r.errorf("search process %s: %v", bq.Name, p.err)
+				break
+			}
+			if i == 0 {
+				continue // the first run warms the page cache
+			}
+			pt.WallsMs = append(pt.WallsMs, float64(p.wall.Microseconds())/1e3)
+		}
+		r.res.Process = append(r.res.Process, pt)
+	}
+}
+
+// fullBuilds builds the whole shared pages and headlines.
+func (r *runner) fullBuilds() {
+	indexBin := r.abs(filepath.Join(r.c.bin, "index"))
+	for _, fb := range []struct {
+		name string
+		args []string
+	}{
+		{"Reuters-21578 pages (pages.tar.gz)", []string{filepath.Join(r.c.corpus, "reuters21578", "pages.tar.gz")}},
+		{"Reuters headlines 2007-2016 (headlines.jsonl.gz)", []string{
+			"--field", "date=ts", "--field", "url=href", "--field", "region=url_section",
+			filepath.Join(r.c.corpus, "reuters-headlines-2007-2016", "headlines.jsonl.gz")}},
+	} {
+		dir := filepath.Join(r.work, "full-"+strconv.Itoa(len(r.res.Full)))
+		args := append([]string{"build", "--index", dir, "--json"}, fb.args...)
+		log.Printf("full build: %s", fb.name)
+		ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+		p := runProc(ctx, "", indexBin, args...)
+		cancel()
+		f := FullBuild{Name: fb.name, Args: fb.args, WallS: p.wall.Seconds(), MaxRSS: p.maxRSS}
+		f.Index, _ = dirSize(dir)
+		if p.err != nil {
+			f.Error = p.err.Error()
+			r.errorf("full build %s: %v", fb.name, p.err)
+		}
+		_ = json.Unmarshal(p.stdout, &f.Summary)
+		if f.Summary != nil {
+			f.Items = summaryItems(f.Summary)
+		}
+		log.Printf("full build: %.1fs, %d MiB, %d items", f.WallS, f.MaxRSS>>20, f.Items)
+		r.res.Full = append(r.res.Full, f)
+		os.RemoveAll(dir)
+	}
+}
