@@ -478,6 +478,8 @@ func (r *runner) finish(readErr error) error {
 	if err != nil || r.stopIndexing {
 		return err
 	}
+	r.prog.last = time.Time{}
+	r.prog.update(r.files, len(r.articles)+r.nTeasers)
 	r.prog.phase("teasers")
 	r.startWorker()
 	err = r.writeTeasers()
