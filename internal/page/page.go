@@ -173,9 +173,12 @@ func Parse(name string, data []byte) (*Page, error) {
 	p := &Page{}
 	a := &p.Article
 	*a = item.Item{Kind: item.Article, Date: day, Source: Source, File: name}
-	last := lines0(lines, day)
-	if err := parseArticle(a, paragraphs(article), last); err != nil {
-		return nil, &ParseError{name, err.(*lineError).n, err.(*lineError).err}
+	next := 2 // the line after the date line, for errors
+	if len(lines) > 0 {
+		next = lines[0].n
+	}
+	if n, err := parseArticle(a, paragraphs(article), next); err != nil {
+		return fail(n, err)
 	}
 	a.EnsureID()
 	p.Teasers = parseTeasers(teasers, day, name)
@@ -183,14 +186,6 @@ func Parse(name string, data []byte) (*Page, error) {
 }
 
 var bom = []byte("\xef\xbb\xbf")
-
-// lines0 is the number of the line after the date line, for errors.
-func lines0(lines []line, _ time.Time) int {
-	if len(lines) > 0 {
-		return lines[0].n
-	}
-	return 0
-}
 
 // binary reports whether data is not text: a NUL byte, or many control bytes
 // or invalid UTF-8 sequences; n is the line where it shows.
@@ -254,6 +249,14 @@ func split(text string) []line {
 // dropped reports whether a line is site furniture inside the text: ads and
 // sign-up prompts.
 func dropped(l string) bool {
+	if len(l) > 80 || len(l) < 8 {
+		return false
+	}
+	switch l[0] {
+	case 'A', 'a', 'S', 's', 'R', 'r':
+	default:
+		return false
+	}
 	switch strings.ToLower(l) {
 	case "advertisement", "advertisement · scroll to continue", "scroll to continue", "report an ad",
 		"register", "sign up here.", "sign up here":
@@ -304,13 +307,6 @@ func paragraphs(lines []line) []paragraph {
 	return ps
 }
 
-type lineError struct {
-	n   int
-	err error
-}
-
-func (e *lineError) Error() string { return e.err.Error() }
-
 var (
 	readRe    = regexp.MustCompile(`(?i)^(\d{1,4})\s+min(?:ute)?s?\.?\s+read$`)
 	updatedRe = regexp.MustCompile(`(?i)^(?:last\s+)?updated\b`)
@@ -321,8 +317,7 @@ var (
 	photoRe   = regexp.MustCompile(`REUTERS/|(?i)\bvia reuters$|\breuters$`)
 )
 
-// isHeaderNoise reports whether a paragraph between the headline and the
-// caption is an "Updated ..." line.
+// isUpdated reports whether a paragraph is only "Updated ..." lines.
 func isUpdated(p paragraph) bool {
 	for _, l := range p {
 		if !updatedRe.MatchString(l.text) {
@@ -333,10 +328,11 @@ func isUpdated(p paragraph) bool {
 }
 
 // parseArticle fills a from the paragraphs between the date line and "More
-// from Reuters". next is the line after the date line, for errors.
-func parseArticle(a *item.Item, ps []paragraph, next int) error {
+// from Reuters". next is the line after the date line; an error comes with the
+// line it is seen at.
+func parseArticle(a *item.Item, ps []paragraph, next int) (int, error) {
 	if len(ps) == 0 {
-		return &lineError{max(next, 2), ErrNoHeadline}
+		return next, ErrNoHeadline
 	}
 	// The header: region and headline, up to the read line.
 	read := -1
@@ -372,10 +368,10 @@ func parseArticle(a *item.Item, ps []paragraph, next int) error {
 	}
 	switch len(head) {
 	case 0:
-		return &lineError{ps[0][0].n, ErrNoHeadline}
+		return ps[0][0].n, ErrNoHeadline
 	case 1:
 		if read < 0 {
-			return &lineError{head[0][len(head[0])-1].n + 1, ErrNoBody}
+			return head[0][len(head[0])-1].n + 1, ErrNoBody
 		}
 		a.Title = head[0].join(" ")
 	default:
@@ -447,11 +443,11 @@ func parseArticle(a *item.Item, ps []paragraph, next int) error {
 		if len(rest) > 0 && len(rest[0]) > 0 {
 			n = rest[0][0].n
 		}
-		return &lineError{n, ErrNoBody}
+		return n, ErrNoBody
 	}
 	a.Body = strings.Join(body, "\n\n")
 	a.Byline = strings.Join(byline, "\n")
-	return nil
+	return 0, nil
 }
 
 var timeRe = regexp.MustCompile(`(?i)^(\d{1,2}):(\d{2})\s*([AP]\.?M\.?)?\s*(?:UTC|GMT|Z)?$`)
