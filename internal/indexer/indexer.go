@@ -18,7 +18,7 @@
 //
 // Articles are indexed as they stream in, in bleve batches handed to a second
 // goroutine. Teasers are written at the end, when every article is known; what
-// stays in memory meanwhile is compact: an id set of the articles, a map from
+// stays in memory meanwhile is compact: a set of 64-bit hashes of the article ids, a map from
 // a 64-bit hash of each headline key to its article id, and per distinct
 // teaser its item and its page ids.
 package indexer
@@ -297,8 +297,8 @@ type runner struct {
 	workErr chan error
 	failed  error // first indexing error, seen by the producer
 
-	articles map[string]struct{}
-	heads    map[uint64]string // hash of HeadlineKey -> smallest article id
+	articles map[uint64]struct{} // 64-bit hashes of the article ids seen
+	heads    map[uint64]string   // hash of HeadlineKey -> smallest article id
 	teasers  map[string]*teaser
 	added    []newArticle // Add only
 
@@ -315,7 +315,7 @@ func newRunner(ctx context.Context, idx bleve.Index, opt Options, add bool) *run
 	r := &runner{
 		ctx: ctx, idx: idx, opt: opt, add: add,
 		batch:    idx.NewBatch(),
-		articles: map[string]struct{}{},
+		articles: map[uint64]struct{}{},
 		heads:    map[uint64]string{},
 		teasers:  map[string]*teaser{},
 	}
@@ -337,6 +337,12 @@ func (r *runner) startWorker() {
 		}
 		errc <- err
 	}()
+}
+
+func idHash(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
 }
 
 func headHash(day, title string) uint64 {
@@ -386,10 +392,11 @@ func (r *runner) record(rec input.Record) error {
 }
 
 func (r *runner) article(it item.Item) error {
-	if _, dup := r.articles[it.ID]; dup {
+	key := idHash(it.ID)
+	if _, dup := r.articles[key]; dup {
 		return nil
 	}
-	r.articles[it.ID] = struct{}{}
+	r.articles[key] = struct{}{}
 	h := headHash(it.Day(), it.Title)
 	if cur, ok := r.heads[h]; !ok || it.ID < cur {
 		r.heads[h] = it.ID
