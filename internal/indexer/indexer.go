@@ -10,17 +10,27 @@
 //     and day). Its pages counts the distinct pages listing it, distinct by the
 //     listing page's article id; the page ids are kept in the stored-only
 //     page_keys field so that index add recounts distinctly. A teaser from JSON
-//     lines keeps its given pages count (so export then build round-trips); such
-//     pages have no known page and add to the keyed ones.
+//     lines brings its given pages count (the largest, when it comes several
+//     times), so export then build round-trips; pages counted so, with no known
+//     page, add to the keyed ones. Index add raises pages by the new distinct
+//     pages only.
 //   - A teaser's article_id is the id of the indexed article with the same
 //     folded headline and day (item.HeadlineKey); when several articles qualify,
-//     the smallest id, so the link does not depend on input order.
+//     the smallest id, so the link does not depend on input order. Index add
+//     also relinks stored teasers to the articles it adds.
+//   - Within one run, the first copy of an item wins; index add replaces stored
+//     items with the same id.
 //
 // Articles are indexed as they stream in, in bleve batches handed to a second
-// goroutine. Teasers are written at the end, when every article is known; what
-// stays in memory meanwhile is compact: a set of 64-bit hashes of the article ids, a map from
-// a 64-bit hash of each headline key to its article id, and per distinct
-// teaser its item and its page ids.
+// goroutine. Teasers are written at the end, when every article is known. What
+// stays in memory meanwhile is compact: a set of 64-bit hashes of the article
+// ids, a map from a 64-bit hash of each headline key to its article id, and per
+// distinct teaser its item and its page ids. The rest of the memory is bleve's.
+//
+// A build ends with a force merge to one segment and the mapping version
+// stamped in the index; its generation then replaces the current one (package
+// store). A build that read nothing, or skipped anything with Strict, leaves
+// the index as it was.
 package indexer
 
 import (
