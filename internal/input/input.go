@@ -109,30 +109,23 @@ func Read(ctx context.Context, paths []string, opt Options, fn func(Record) erro
 		prodErr <- r.paths(paths)
 	}()
 
-	var err error
+	// On an error, return at once: the deferred cancel stops the producer and
+	// the workers, which never block on a job's buffered out channel. Waiting
+	// for them could hang on a producer blocked reading stdin.
 	for j := range r.order {
-		if err != nil {
-			continue // drain after a failure; the producer stops soon
-		}
 		var recs []Record
 		select {
 		case recs = <-j.out:
 		case <-ctx.Done():
-			err = ctx.Err()
-			cancel()
-			continue
+			return ctx.Err()
 		}
 		for _, rec := range recs {
-			if err = fn(rec); err != nil {
-				cancel()
-				break
+			if err := fn(rec); err != nil {
+				return err
 			}
 		}
 	}
 	wg.Wait()
-	if err != nil {
-		return err
-	}
 	if err := <-prodErr; err != nil {
 		return err
 	}

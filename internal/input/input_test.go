@@ -7,12 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"newsdex/internal/input"
 	"newsdex/internal/jsonl"
@@ -341,6 +343,33 @@ func TestStop(t *testing.T) {
 		t.Errorf("error %v after %d records, want context.Canceled soon after 2", err, n)
 	}
 }
+
+// TestStopWhileStdinBlocks: fn's error returns at once even though stdin
+// has not ended.
+func TestStopWhileStdinBlocks(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		for i := range linesBeforeBlock {
+			fmt.Fprintf(pw, "{\"title\":\"L%d\",\"date\":\"2021-10-04\"}\n", i)
+		}
+	}()
+	stop := errors.New("stop")
+	done := make(chan error, 1)
+	go func() {
+		done <- input.Read(context.Background(), []string{"-"}, input.Options{Stdin: pr}, func(input.Record) error { return stop })
+	}()
+	select {
+	case err := <-done:
+		if err != stop {
+			t.Errorf("error %v, want stop", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Read did not return while stdin was still open")
+	}
+}
+
+const linesBeforeBlock = 300
 
 func TestParseFieldFlags(t *testing.T) {
 	m, err := input.ParseFieldFlags([]string{"title=headline", " region = category ", "url=link"})
