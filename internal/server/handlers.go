@@ -208,7 +208,8 @@ func (s *Server) searchFailed(w http.ResponseWriter, r *http.Request, err error)
 	}
 }
 
-// handleItem answers GET /api/items/{id} with the whole item.
+// handleItem answers GET /api/items/{id} with the whole item, as
+// `search get --json` prints it.
 func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
 	if r.URL.RawQuery != "" {
@@ -235,8 +236,15 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		s.searchFailed(w, r, err)
 		return
 	}
-	w.Header().Set("X-Newsdex-Generation", g.Name)
-	writeJSON(w, http.StatusOK, it)
+	var buf bytes.Buffer
+	if err := query.WriteItemJSON(&buf, it); err != nil {
+		s.searchFailed(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Newsdex-Generation", g.Name)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // handleStats answers GET /api/stats with the `index stats --json` object.
