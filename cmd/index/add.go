@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"newsdex/internal/indexer"
 )
-
-type contextT = context.Context
 
 func init() { commandFiles = append(commandFiles, newAddCmd) }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,7 +55,7 @@ as JSON on stdout. Exit status: 0 on success, 1 on failure, 2 on usage errors.`,
 	return cmd
 }
 
-type indexFunc func(ctx contextT, dir string, paths []string, opt indexer.Options) (indexer.Summary, error)
+type indexFunc func(ctx context.Context, dir string, paths []string, opt indexer.Options) (indexer.Summary, error)
 
 func runIndexer(cmd *cobra.Command, args []string, in *inputFlags, dirFlag string, strict, jsonOut bool, fn indexFunc) error {
 	if len(args) == 0 {
@@ -76,6 +77,9 @@ func runIndexer(cmd *cobra.Command, args []string, in *inputFlags, dirFlag strin
 		Progress: stderr,
 		Terminal: isFile && indexer.IsTerminal(f),
 	})
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: the index at %s is left as it was", dir)
+	}
 	if jsonOut && (err == nil || errors.Is(err, indexer.ErrSkipped)) {
 		b, jerr := json.Marshal(sum)
 		if jerr != nil {
