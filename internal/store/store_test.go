@@ -310,3 +310,43 @@ func TestVersionMismatch(t *testing.T) {
 		t.Errorf("message: %v", err)
 	}
 }
+
+func TestPlainIndexAtDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "plain")
+	idx, err := Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexTitles(t, idx, "one", "two")
+	if err := Stamp(idx); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if n := count(t, dir); n != 2 {
+		t.Fatalf("plain index: %d docs", n)
+	}
+	w, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	tmp, err := w.CloneCurrent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "write.lock")); err == nil {
+		t.Error("the clone copied write.lock")
+	}
+	idx, err = OpenWrite(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexTitles(t, idx, "three")
+	idx.Close()
+	if g, err := w.Commit(tmp); err != nil || g != "gen-000001" {
+		t.Fatalf("commit: %q, %v", g, err)
+	}
+	if n := count(t, dir); n != 3 {
+		t.Errorf("after the first generation: %d docs", n)
+	}
+}
