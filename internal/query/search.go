@@ -135,6 +135,37 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	}
 	months := monthRanges(bounds, p.from, p.to)
 
+	req := bleveRequest(p, months)
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+
+	resp := &Response{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	hits := res.Hits
+	more := false
+	if p.after != nil {
+		more = len(hits) > p.limit
+		if more {
+			hits = hits[:p.limit]
+		}
+	} else {
+		more = uint64(p.offset+len(hits)) < res.Total
+	}
+	for _, h := range hits {
+		resp.Hits = append(resp.Hits, newHit(h))
+	}
+	if more && len(hits) > 0 {
+		resp.Next = nextCursor(p.sort, hits[len(hits)-1])
+	}
+	resp.Facets = facets(res.Facets)
+	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
+	return resp, nil
+}
+
+// bleveRequest is the bleve search request of a plan: the query with its
+// filters, stored fields, highlights, sort, paging and facets.
+func bleveRequest(p *plan, months []time.Time) *bleve.SearchRequest {
 	size := p.limit
 	if p.after != nil {
 		size++ // one more tells whether more remain
@@ -161,32 +192,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 		req.AddFacet("month", fr)
 	}
-
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-
-	resp := &Response{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
-	hits := res.Hits
-	more := false
-	if p.after != nil {
-		more = len(hits) > p.limit
-		if more {
-			hits = hits[:p.limit]
-		}
-	} else {
-		more = uint64(p.offset+len(hits)) < res.Total
-	}
-	for _, h := range hits {
-		resp.Hits = append(resp.Hits, newHit(h))
-	}
-	if more && len(hits) > 0 {
-		resp.Next = nextCursor(p.sort, hits[len(hits)-1])
-	}
-	resp.Facets = facets(res.Facets)
-	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
-	return resp, nil
+	return req
 }
 
 // buildQuery adds the filters to the query. Region and kind terms join a

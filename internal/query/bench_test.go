@@ -1,0 +1,278 @@
+package query
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"newsdex/internal/indexer"
+	"newsdex/internal/store"
+	"newsdex/internal/testenv"
+)
+
+// The benchmarks run over an index of the shared Reuters-21578 articles,
+// built once per test process with the indexer, as index build would.
+
+var (
+	benchOnce sync.Once
+	benchIdx  bleve.Index
+	benchErr  error
+	benchTmp  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIdx != nil {
+		benchIdx.Close()
+	}
+	if benchTmp != "" {
+		os.RemoveAll(benchTmp)
+	}
+	os.Exit(code)
+}
+
+func benchIndex(b *testing.B) bleve.Index {
+	b.Helper()
+	src := testenv.Shared(b, "corpus/reuters21578/articles.jsonl.gz")
+	benchOnce.Do(func() {
+		benchTmp, benchErr = os.MkdirTemp("", "newsdex-query-bench-")
+		if benchErr != nil {
+			return
+		}
+		dir := filepath.Join(benchTmp, "ix")
+		start := time.Now()
+		if _, benchErr = indexer.Build(context.Background(), dir, []string{src}, indexer.Options{}); benchErr != nil {
+			return
+		}
+		var ix *store.Index
+		ix, benchErr = store.Open(dir)
+		if benchErr != nil {
+			return
+		}
+		benchIdx = ix
+		n, _ := ix.DocCount()
+		b.Logf("built an index of %d articles in %v", n, time.Since(start).Round(time.Millisecond))
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchIdx
+}
+
+// benchQuery is one of issue 6's ten queries, with the date range and region
+// its filtered variants use.
+type benchQuery struct {
+	name     string
+	q        string
+	from, to string
+	region   string
+	filtered bool // the issue's form carries the filters
+	limit    int
+}
+
+var benchQueries = []benchQuery{
+	{name: "oil", q: "oil"},
+	{name: "cocoa", q: "cocoa"},
+	{name: "crude_prices", q: "crude prices"},
+	{name: "phrase_interest_rates", q: `"interest rates"`},
+	{name: "boolean_opec", q: "opec AND (output OR production) NOT saudi"},
+	{name: "bank_europe", q: "bank", filtered: true},
+	{name: "wheat_march", q: "wheat", filtered: true},
+	{name: "trade_asia_april", q: "trade", from: "1987-04-01", to: "1987-04-30", region: "Asia Pacific", filtered: true},
+	{name: "all_15_16_march_count", q: "", from: "1987-03-15", to: "1987-03-16", filtered: true, limit: 1},
+	{name: "prefix_export", q: "export*"},
+}
+
+// variants of each query: bare, with a date range, with a region, with both.
+var benchVariants = []struct {
+	name         string
+	date, region bool
+}{
+	{"bare", false, false},
+	{"date", true, false},
+	{"region", false, true},
+	{"date+region", true, true},
+}
+
+func (bq benchQuery) request(date, region bool) Request {
+	r := Request{Query: bq.q, Limit: bq.limit}
+	if date {
+		r.From, r.To = bq.from, bq.to
+		if r.From == "" {
+			r.From, r.To = "1987-03-01", "1987-03-31"
+		}
+	}
+	if region {
+		reg := bq.region
+		if reg == "" {
+			reg = "Europe"
+		}
+		r.Regions = []string{reg}
+	}
+	return r
+}
+
+// reportLatency records p50 and p99 of the per-query latencies.
+func reportLatency(b *testing.B, ds []time.Duration) {
+	if len(ds) == 0 {
+		return
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	pct := func(p float64) float64 {
+		i := int(p * float64(len(ds)-1))
+		return float64(ds[i].Nanoseconds()) / 1e3
+	}
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+}
+
+// BenchmarkQueries runs issue 6's ten queries through the whole query path
+// (parse, filters, highlights, facets, hits) with and without date and
+// region filters, reporting p50 and p99 latency.
+func BenchmarkQueries(b *testing.B) {
+	s := NewSearcher(benchIndex(b))
+	ctx := context.Background()
+	for _, bq := range benchQueries {
+		for _, v := range benchVariants {
+			req := bq.request(v.date, v.region)
+			b.Run(bq.name+"/"+v.name, func(b *testing.B) {
+				resp, err := s.Search(ctx, req) // warm, and the total for the log
+				if err != nil {
+					b.Fatal(err)
+				}
+				ds := make([]time.Duration, 0, b.N)
+				b.ReportAllocs()
+				for b.Loop() {
+					start := time.Now()
+					if _, err := s.Search(ctx, req); err != nil {
+						b.Fatal(err)
+					}
+					ds = append(ds, time.Since(start))
+				}
+				b.StopTimer()
+				reportLatency(b, ds)
+				b.ReportMetric(float64(resp.Total), "hits")
+			})
+		}
+	}
+}
+
+// BenchmarkFilterForms measures the two ways to apply each filter: a clause
+// of the conjunction (scored, but the score shift is the same for every hit)
+// or bleve's non-scoring BooleanQuery filter. buildQuery uses the faster.
+func BenchmarkFilterForms(b *testing.B) {
+	idx := benchIndex(b)
+	ctx := context.Background()
+	forms := []struct {
+		name          string
+		labels, dates filterForm
+	}{
+		{"region-conj_date-conj", filterConjunction, filterConjunction},
+		{"region-conj_date-filter", filterConjunction, filterClause},
+		{"region-filter_date-conj", filterClause, filterConjunction},
+		{"region-filter_date-filter", filterClause, filterClause},
+	}
+	reqs := []struct {
+		name string
+		r    Request
+	}{
+		{"bank_europe", Request{Query: "bank", Regions: []string{"Europe"}}},
+		{"wheat_march", Request{Query: "wheat", From: "1987-03-01", To: "1987-03-31"}},
+		{"trade_asia_april", Request{Query: "trade", Regions: []string{"Asia Pacific"}, From: "1987-04-01", To: "1987-04-30"}},
+		{"oil_europe_march", Request{Query: "oil", Regions: []string{"Europe"}, From: "1987-03-01", To: "1987-03-31"}},
+		{"all_europe_march", Request{Regions: []string{"Europe"}, From: "1987-03-01", To: "1987-03-31"}},
+	}
+	for _, rq := range reqs {
+		p, err := rq.r.plan(time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range forms {
+			q := combine(p, f.labels, f.dates)
+			b.Run(rq.name+"/"+f.name, func(b *testing.B) {
+				req := bleve.NewSearchRequestOptions(q, 10, 0, false)
+				req.SortByCustom(sortOrder(p.sort))
+				ds := make([]time.Duration, 0, b.N)
+				var total uint64
+				for b.Loop() {
+					start := time.Now()
+					res, err := idx.SearchInContext(ctx, req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					total = res.Total
+					ds = append(ds, time.Since(start))
+				}
+				reportLatency(b, ds)
+				b.ReportMetric(float64(total), "hits")
+			})
+		}
+	}
+}
+
+// BenchmarkParse measures the query language parser and compiler.
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		n, err := Parse(`opec AND (output OR production) NOT saudi title:"crude oil"^2 export* opek~1`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		Compile(n)
+	}
+}
+
+// BenchmarkRequestParts measures what each part of the request costs on top
+// of the bare query: facets, highlights, stored fields.
+func BenchmarkRequestParts(b *testing.B) {
+	idx := benchIndex(b)
+	s := NewSearcher(idx)
+	ctx := context.Background()
+	bounds, err := s.dateBounds(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	parts := []struct {
+		name string
+		edit func(*bleve.SearchRequest)
+	}{
+		{"full", func(*bleve.SearchRequest) {}},
+		{"no-facets", func(r *bleve.SearchRequest) { r.Facets = nil }},
+		{"no-region-facet", func(r *bleve.SearchRequest) { delete(r.Facets, "region") }},
+		{"no-kind-facet", func(r *bleve.SearchRequest) { delete(r.Facets, "kind") }},
+		{"no-month-facet", func(r *bleve.SearchRequest) { delete(r.Facets, "month") }},
+		{"no-highlight", func(r *bleve.SearchRequest) { r.Highlight = nil }},
+		{"bare", func(r *bleve.SearchRequest) { r.Facets, r.Highlight, r.Fields = nil, nil, nil }},
+	}
+	for _, rq := range []Request{{Query: "oil"}, {}} {
+		p, err := rq.plan(time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := rq.Query
+		if name == "" {
+			name = "all"
+		}
+		for _, part := range parts {
+			b.Run(name+"/"+part.name, func(b *testing.B) {
+				req := bleveRequest(p, monthRanges(bounds, p.from, p.to))
+				part.edit(req)
+				ds := make([]time.Duration, 0, b.N)
+				for b.Loop() {
+					start := time.Now()
+					if _, err := idx.SearchInContext(ctx, req); err != nil {
+						b.Fatal(err)
+					}
+					ds = append(ds, time.Since(start))
+				}
+				reportLatency(b, ds)
+			})
+		}
+	}
+}
