@@ -27,7 +27,7 @@ bench: build
 
 # Builds a demo index of testdata/ when there is none, then serves it.
 run: build
-	@test -d $(DEMO_INDEX) || $(BIN)/index build --index $(DEMO_INDEX) testdata/
+	@test -d $(DEMO_INDEX) || $(BIN)/index build --index $(DEMO_INDEX) testdata/pages testdata/jsonl
 	$(BIN)/search serve --index $(DEMO_INDEX) --addr $(ADDR)
 
 lint:

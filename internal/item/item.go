@@ -9,9 +9,11 @@ package item
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Kind says whether an item is an article or a teaser.
@@ -82,34 +84,74 @@ func (it *Item) EnsureID() {
 // Fold folds case and spacing: lower case, runs of white space as one space,
 // none at the ends. Two headlines that fold alike are the same headline.
 func Fold(s string) string {
-	return strings.Join(strings.FieldsFunc(strings.ToLower(s), unicode.IsSpace), " ")
+	var b strings.Builder
+	writeFolded(&b, s, true)
+	return b.String()
 }
 
 // FoldSpace folds spacing only.
 func FoldSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	var b strings.Builder
+	writeFolded(&b, s, false)
+	return b.String()
+}
+
+// writeFolded writes s to w with runs of white space as one space and none at
+// the ends, lower-cased when lower is set, in one pass without building
+// intermediate strings.
+func writeFolded(w io.Writer, s string, lower bool) {
+	var buf [256]byte
+	out := buf[:0]
+	space, started := false, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = started
+			continue
+		}
+		started = true
+		if space {
+			out = append(out, ' ')
+			space = false
+		}
+		if lower {
+			r = unicode.ToLower(r)
+		}
+		out = utf8.AppendRune(out, r)
+		if len(out) >= len(buf)-utf8.UTFMax-1 {
+			w.Write(out)
+			out = out[:0]
+		}
+	}
+	w.Write(out)
 }
 
 // ArticleID is the id of the article with this day (YYYY-MM-DD), headline and body.
 // The same story scraped twice gets the same id on every machine.
 func ArticleID(day, title, body string) string {
-	return hashID("a", day, Fold(title), FoldSpace(body))
+	return hashID("a", day, folded{title, true}, folded{body, false})
 }
 
 // TeaserID is the id of the teaser with this day, headline and region.
 func TeaserID(day, title, region string) string {
-	return hashID("t", day, Fold(title), Fold(region))
+	return hashID("t", day, folded{title, true}, folded{region, true})
 }
 
 // HeadlineKey is what links a teaser to an article: the day and the folded headline.
 func HeadlineKey(day, title string) string { return day + "\x00" + Fold(title) }
 
-func hashID(prefix string, parts ...string) string {
+type folded struct {
+	s     string
+	lower bool
+}
+
+func hashID(prefix, day string, parts ...folded) string {
 	h := sha256.New()
-	h.Write([]byte(prefix))
+	io.WriteString(h, prefix)
+	h.Write([]byte{0})
+	io.WriteString(h, day)
 	for _, p := range parts {
 		h.Write([]byte{0})
-		h.Write([]byte(p))
+		writeFolded(h, p.s, p.lower)
 	}
 	return prefix + hex.EncodeToString(h.Sum(nil))[:15]
 }
