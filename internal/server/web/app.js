@@ -129,17 +129,32 @@
     $("progress").hidden = false;
     $("results").setAttribute("aria-busy", "true");
     try {
-      const res = await fetch("/api/search?" + params(state, true).toString(), {
-        signal: ctl.signal,
-        headers: { Accept: "application/json" },
-      });
-      const body = await res.json().catch(() => ({ error: "the server sent a malformed answer (" + res.status + ")" }));
+      const get = async (p) => {
+        const res = await fetch("/api/search?" + p.toString(), { signal: ctl.signal, headers: { Accept: "application/json" } });
+        const body = await res.json().catch(() => ({ error: "the server sent a malformed answer (" + res.status + ")" }));
+        return { ok: res.ok, status: res.status, body };
+      };
+      // With regions picked, the region choices come from the same search
+      // without them, so that the other regions stay on offer.
+      let regionFacet = null;
+      if (state.regions.length) {
+        const p = params({ ...state, regions: [], page: 1 }, false);
+        p.set("limit", "1");
+        regionFacet = get(p);
+      }
+      const main = await get(params(state, true));
       if (ctl !== inflight) return;
-      if (!res.ok) {
-        showError(body.error || "search failed (" + res.status + ")");
+      if (!main.ok) {
+        showError(main.body.error || "search failed (" + main.status + ")");
         return;
       }
-      render(body);
+      let regions = (main.body.facets && main.body.facets.region) || [];
+      if (regionFacet) {
+        const rf = await regionFacet;
+        if (ctl !== inflight) return;
+        if (rf.ok && rf.body.facets) regions = rf.body.facets.region || regions;
+      }
+      render(main.body, regions);
     } catch (err) {
       if (err.name === "AbortError") return;
       showError("Could not reach the server: " + err.message);
@@ -164,7 +179,7 @@
     $("pageinfo").textContent = "";
   }
 
-  function render(r) {
+  function render(r, regionFacet) {
     $("error").hidden = true;
     const total = r.total || 0;
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -182,7 +197,7 @@
     if (typeof r.took_ms === "number") summary.append(el("span", "muted", " · " + r.took_ms.toFixed(1) + " ms"));
 
     renderHits(r.hits || []);
-    renderRegions((r.facets && r.facets.region) || []);
+    renderRegions(regionFacet);
     renderHistogram((r.facets && r.facets.month) || []);
 
     $("prev").disabled = state.page <= 1;
@@ -221,7 +236,7 @@
 
       const frag = el("p", "frag");
       const bh = h.highlights && (h.highlights.body || h.highlights.summary);
-      if (bh && bh.length) appendHighlighted(frag, "… " + bh.join(" … ") + " …");
+      if (bh && bh.length) appendHighlighted(frag, bh.join(" "));
       else if (h.summary) frag.textContent = h.summary;
       else if (h.caption) frag.textContent = h.caption;
       if (frag.childNodes.length) li.append(frag);
@@ -260,38 +275,45 @@
   }
 
   // renderHistogram draws one bar per month from the first month with
-  // results to the last, gaps included. A bar narrows the dates to its month.
+  // results to the last, gaps included; over more than ten years, one bar a
+  // year. A bar narrows the dates to its month or year.
   function renderHistogram(months) {
     const fig = $("histogram");
     const bars = $("bars");
     bars.replaceChildren();
-    const data = months.filter((m) => /^\d{4}-\d{2}$/.test(m.value)).sort((a, b) => (a.value < b.value ? -1 : 1));
-    if (!data.length) {
+    const data = months
+      .filter((m) => /^\d{4}-\d{2}$/.test(m.value))
+      .map((m) => [+m.value.slice(0, 4) * 12 + (+m.value.slice(5, 7) - 1), m.count]);
+    const nonzero = data.filter((d) => d[1] > 0).map((d) => d[0]);
+    if (!nonzero.length) {
       fig.hidden = true;
       return;
     }
-    const key = (y, m) => y * 12 + m;
-    const parse = (v) => key(+v.slice(0, 4), +v.slice(5, 7) - 1);
-    const lo = parse(data[0].value);
-    const hi = parse(data[data.length - 1].value);
-    const counts = new Map(data.map((m) => [parse(m.value), m.count]));
-    let series = [];
-    if (hi - lo <= 360) {
-      for (let k = lo; k <= hi; k++) series.push([k, counts.get(k) || 0]);
-    } else {
-      series = data.map((m) => [parse(m.value), m.count]);
+    const lo = Math.min(...nonzero);
+    const hi = Math.max(...nonzero);
+    const yearly = hi - lo >= 120;
+    const counts = new Map();
+    for (const [k, n] of data) {
+      const key = yearly ? Math.floor(k / 12) : k;
+      counts.set(key, (counts.get(key) || 0) + n);
     }
+    const first = yearly ? Math.floor(lo / 12) : lo;
+    const last = yearly ? Math.floor(hi / 12) : hi;
+    const series = [];
+    for (let k = first; k <= last; k++) series.push([k, counts.get(k) || 0]);
     const max = Math.max(...series.map((s) => s[1]), 1);
+    const span = (k) =>
+      yearly
+        ? [new Date(Date.UTC(k, 0, 1)), new Date(Date.UTC(k, 11, 31)), String(k)]
+        : [new Date(Date.UTC(Math.floor(k / 12), k % 12, 1)), new Date(Date.UTC(Math.floor(k / 12), (k % 12) + 1, 0)),
+           monthFmt.format(new Date(Date.UTC(Math.floor(k / 12), k % 12, 1)))];
     for (const [k, n] of series) {
-      const y = Math.floor(k / 12);
-      const m = k % 12;
-      const start = new Date(Date.UTC(y, m, 1));
-      const end = new Date(Date.UTC(y, m + 1, 0));
-      const label = monthFmt.format(start) + ": " + numFmt.format(n) + (n === 1 ? " result" : " results");
+      const [start, end, name] = span(k);
+      const label = name + ": " + numFmt.format(n) + (n === 1 ? " result" : " results");
       const b = el("button", "bar" + (n ? "" : " zero"));
       b.type = "button";
       b.title = label;
-      b.setAttribute("aria-label", label + ". Show this month only.");
+      b.setAttribute("aria-label", label + ". Show only " + name + ".");
       b.setAttribute("role", "listitem");
       const fill = el("span");
       fill.style.setProperty("height", (n ? Math.max(3, (100 * n) / max) : 1) + "%");
@@ -305,16 +327,14 @@
       });
       bars.append(b);
     }
-    const first = new Date(Date.UTC(Math.floor(series[0][0] / 12), series[0][0] % 12, 1));
-    const lastK = series[series.length - 1][0];
-    const last = new Date(Date.UTC(Math.floor(lastK / 12), lastK % 12, 1));
     let axis = fig.querySelector(".axis");
     if (!axis) {
       axis = el("div", "axis");
       fig.append(axis);
     }
-    axis.replaceChildren(el("span", null, monthFmt.format(first)), el("span", null, monthFmt.format(last)));
-    $("histo-range").textContent = "peak " + numFmt.format(max) + " a month";
+    axis.replaceChildren(el("span", null, span(first)[2]), el("span", null, span(last)[2]));
+    fig.querySelector("figcaption span").textContent = yearly ? "Results by year" : "Results by month";
+    $("histo-range").textContent = "peak " + numFmt.format(max) + (yearly ? " a year" : " a month");
     fig.hidden = false;
   }
 
