@@ -173,14 +173,14 @@ var gzipPool = sync.Pool{New: func() any {
 // accept gzip. Responses that set their own Content-Encoding (/metrics)
 // pass through untouched.
 func (s *Server) gzip(next http.Handler) http.Handler {
-	min := s.opts.GzipMinSize
+	minSize := s.opts.GzipMinSize
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
 		if !acceptsGzip(r.Header.Get("Accept-Encoding")) || r.Method == http.MethodHead {
 			next.ServeHTTP(w, r)
 			return
 		}
-		gw := &gzipWriter{w: w, min: min}
+		gw := &gzipWriter{w: w, min: minSize}
 		next.ServeHTTP(gw, r)
 		// Not deferred: after a panic, what is held back must not go out
 		// as a 200, so that recover can still answer 500.
