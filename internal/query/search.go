@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -92,11 +93,12 @@ type Searcher struct {
 	bounds dateBounds
 }
 
-// dateBounds are the first and last dates in the index, for the month facet.
+// dateBounds are the months in which the index holds items, for the month
+// facet, in order.
 type dateBounds struct {
-	docs       uint64 // the doc count they were computed at
-	first, end time.Time
-	valid      bool
+	docs   uint64 // the doc count they were computed at
+	months []time.Time
+	valid  bool
 }
 
 // NewSearcher returns a Searcher over idx.
@@ -352,25 +354,19 @@ func facets(fr search.FacetResults) Facets {
 	return out
 }
 
-// monthRanges lists the first instants of the months from the later of the
-// index's first date and from, to the earlier of its last date and to.
+// monthRanges lists the first instants of the months in which the index
+// holds items, from the month of from to the month of to. bleve's date range
+// facet tests every range for every hit, so only months that can count are
+// asked for; at most maxMonths, the latest.
 func monthRanges(b dateBounds, from, to time.Time) []time.Time {
-	if !b.valid {
-		return nil
-	}
-	lo, hi := b.first, b.end
-	if !from.IsZero() && from.After(lo) {
-		lo = from
-	}
-	if !to.IsZero() && to.Before(hi) {
-		hi = to
-	}
-	if hi.Before(lo) {
-		return nil
-	}
-	lo = time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC)
 	var ms []time.Time
-	for m := lo; !m.After(hi); m = m.AddDate(0, 1, 0) {
+	for _, m := range b.months {
+		if !from.IsZero() && !m.AddDate(0, 1, 0).After(from) {
+			continue
+		}
+		if !to.IsZero() && m.After(to) {
+			continue
+		}
 		ms = append(ms, m)
 	}
 	if len(ms) > maxMonths {
@@ -379,8 +375,20 @@ func monthRanges(b dateBounds, from, to time.Time) []time.Time {
 	return ms
 }
 
-// dateBounds returns the index's first and last dates, computed once for each
-// document count.
+func monthOf(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// boundShift is the precision of the date terms dateBounds reads: terms
+// prefix-coded at shift 48 stand for spans of 2^48 ns (3.3 days), few enough
+// to read them all in a blink, and fine enough for month ranges (months
+// without hits are left out anyway).
+const boundShift = 48
+
+// dateBounds returns the months in which the index holds items (and perhaps
+// a neighbour of each), read from the date field's term dictionary once for
+// each document count.
 func (s *Searcher) dateBounds(ctx context.Context) (dateBounds, error) {
 	n, err := s.idx.DocCount()
 	if err != nil {
@@ -393,27 +401,41 @@ func (s *Searcher) dateBounds(ctx context.Context) (dateBounds, error) {
 		return b, nil
 	}
 	b = dateBounds{docs: n}
-	for i, name := range []string{SortOldest, SortNewest} {
-		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
-		req.SortByCustom(sortOrder(name))
-		req.Score = "none"
-		res, err := s.idx.SearchInContext(ctx, req)
+	lo := []byte{numeric.ShiftStartInt64 + boundShift}
+	hi := []byte{numeric.ShiftStartInt64 + boundShift + 1}
+	dict, err := s.idx.FieldDictRange(schema.FieldDate, lo, hi)
+	if err != nil {
+		return dateBounds{}, fmt.Errorf("search: %w", err)
+	}
+	defer dict.Close()
+	months := map[time.Time]bool{}
+	for i := 0; ; i++ {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return dateBounds{}, ctx.Err()
+		}
+		e, err := dict.Next()
 		if err != nil {
 			return dateBounds{}, fmt.Errorf("search: %w", err)
 		}
-		if len(res.Hits) == 0 || len(res.Hits[0].DecodedSort) == 0 {
-			return b, nil // empty index
+		if e == nil {
+			break
 		}
-		t, err := time.Parse(time.RFC3339Nano, res.Hits[0].DecodedSort[0])
+		v, err := numeric.PrefixCoded(e.Term).Int64()
 		if err != nil {
-			return b, nil // no dates
+			continue
 		}
-		if i == 0 {
-			b.first = t.UTC()
-		} else {
-			b.end = t.UTC()
+		// The span of the term: its start, with the low 48 bits clear, to
+		// its end; at 3.3 days, it touches one or two months.
+		start := time.Unix(0, v)
+		end := time.Unix(0, v+(1<<boundShift-1))
+		for m := monthOf(start); !m.After(end); m = m.AddDate(0, 1, 0) {
+			months[m] = true
 		}
 	}
+	for m := range months {
+		b.months = append(b.months, m)
+	}
+	sort.Slice(b.months, func(i, j int) bool { return b.months[i].Before(b.months[j]) })
 	b.valid = true
 	s.mu.Lock()
 	s.bounds = b
