@@ -42,6 +42,7 @@ type config struct {
 	skipFull             bool
 	skipHTTP             bool
 	keep                 bool
+	breakdownIndex       string
 }
 
 func main() {
@@ -65,6 +66,7 @@ func main() {
 	flag.BoolVar(&c.skipFull, "skip-full", false, "skip the full builds of the shared pages and headlines")
 	flag.BoolVar(&c.skipHTTP, "skip-http", false, "skip the HTTP load test")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary folder")
+	flag.StringVar(&c.breakdownIndex, "breakdown", "", "only print the query cost breakdown of the newsdex index at this folder")
 	flag.Parse()
 	var err error
 	if c.scales, err = ints(scales); err != nil {
@@ -77,6 +79,16 @@ func main() {
 		log.Fatalf("-query-reps: %v", err)
 	}
 
+	if c.breakdownIndex != "" {
+		bd, err := breakdown(c.breakdownIndex, at(c.queryReps, 0), c.queryBudget)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var b strings.Builder
+		renderBreakdown(&b, &Results{Breakdown: bd})
+		fmt.Print(b.String())
+		return
+	}
 	var res *Results
 	if c.render != "" {
 		b, err := os.ReadFile(c.render)

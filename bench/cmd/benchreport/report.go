@@ -46,6 +46,7 @@ func renderReport(res *Results) string {
 	renderPlot(&b, res)
 	renderFull(&b, res)
 	renderQueries(&b, res)
+	renderBreakdown(&b, res)
 	renderProcess(&b, res)
 	renderRelevance(&b, res)
 	renderHTTP(&b, res)
@@ -357,6 +358,29 @@ func renderQueries(b *strings.Builder, res *Results) {
 		p("| **geomean of p50** | **%s** | %s | %s | %s | %s | |\n\n", gm(ours), gm(plain), gm(merged), gm(lite), ratio)
 	}
 	p("Hit counts differ by design: newsdex and SQLite stem (porter), plain bleve's `_all` does not; newsdex searches title, body, summary and caption.\n\n")
+}
+
+func renderBreakdown(b *strings.Builder, res *Results) {
+	if len(res.Breakdown) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("### Where newsdex's query time goes (1x)\n\n")
+	p("p50 in µs of the same compiled query and filters on the same index: bare (10 hits by score, no fields), with the ")
+	p("hits' stored fields, with highlights (and fields), with the region/kind/month facets alone, and the full query path.\n\n")
+	p("| query |")
+	for _, part := range breakdownParts {
+		p(" %s |", part)
+	}
+	p("\n| --- |%s\n", strings.Repeat(" ---: |", len(breakdownParts)))
+	for _, bd := range res.Breakdown {
+		p("| `%s` |", bd.Name)
+		for _, part := range breakdownParts {
+			p(" %s |", us(bd.P50us[part]))
+		}
+		p("\n")
+	}
+	p("\n")
 }
 
 func renderProcess(b *strings.Builder, res *Results) {

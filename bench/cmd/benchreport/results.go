@@ -10,6 +10,7 @@ type Results struct {
 	Corpus       CorpusInfo     `json:"corpus"`
 	Builds       []BuildRun     `json:"builds"`
 	Queries      []QuerySet     `json:"queries"`
+	Breakdown    []Breakdown    `json:"breakdown"`
 	Process      []ProcessTime  `json:"process"`
 	Full         []FullBuild    `json:"full"`
 	HTTP         []HTTPLevel    `json:"http"`

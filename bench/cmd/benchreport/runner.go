@@ -107,6 +107,12 @@ func (r *runner) scaled(articles string) error {
 		}
 		if k == 1 && last[engNewsdex] != "" {
 			r.index1x = last[engNewsdex]
+			log.Printf("query cost breakdown, newsdex 1x")
+			bd, err := breakdown(r.index1x, qreps, r.c.queryBudget/2)
+			if err != nil {
+				r.errorf("breakdown: %v", err)
+			}
+			r.res.Breakdown = bd
 			r.processTimes(r.index1x)
 		}
 		for eng, dir := range last {
