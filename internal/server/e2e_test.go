@@ -22,6 +22,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"newsdex/internal/server/loadgen"
 	"newsdex/internal/testenv"
 )
 
@@ -475,5 +476,27 @@ func TestServeUsage(t *testing.T) {
 		if strings.Count(strings.TrimSpace(string(out)), "\n") > 0 {
 			t.Errorf("search %s: more than one line:\n%s", strings.Join(args, " "), out)
 		}
+	}
+}
+
+// TestServeLoad runs the load generator against the built server on an
+// index of testdata/ for two seconds at 8 clients: no request may fail.
+func TestServeLoad(t *testing.T) {
+	skipShort(t)
+	dir := filepath.Join(t.TempDir(), "ix")
+	runBin(t, "index", "build", "--index", dir, filepath.Join(testenv.Root(t), "testdata"))
+	s := startServer(t, dir, "--log-format", "json")
+	waitFor(t, 15*time.Second, "readyz", func() bool { c, _ := s.get(t, "/readyz"); return c == 200 })
+	queries := []string{
+		"q=bank", "q=ferry+OR+tram", "q=%22central+bank%22", "q=rail&region=Africa", "",
+		"q=bank&from=2021-10-01&to=2021-10-31", "sort=oldest&limit=20", "q=port*", "kind=teaser", "q=-bank&region=Americas",
+	}
+	res, err := loadgen.Load(context.Background(), s.base, queries, 8, loadgen.Limit{Duration: 2 * time.Second, Requests: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("8 clients: %s", res)
+	if res.Errors != 0 || res.Requests == 0 {
+		t.Errorf("%d of %d requests failed; first: %s", res.Errors, res.Requests, res.FirstError)
 	}
 }
