@@ -56,7 +56,8 @@ type Hit struct {
 	File        string    `json:"file,omitempty"`
 	Pages       int       `json:"pages,omitempty"`
 	ArticleID   string    `json:"article_id,omitempty"`
-	Score       float64   `json:"score"`
+	// Score is the relevance score; 0 when sorting by date, which skips scoring.
+	Score float64 `json:"score"`
 	// Highlights holds for "title" and "body" (or "summary") the best
 	// fragment, HTML-escaped, with matched terms in <mark>...</mark>.
 	Highlights map[string][]string `json:"highlights"`
