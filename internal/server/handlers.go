@@ -65,8 +65,11 @@ func (s *Server) acquire(w http.ResponseWriter) (*Generation, bool) {
 	g, err := s.live.Acquire()
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
-		writeError(w, http.StatusServiceUnavailable,
-			fmt.Sprintf("no index is open yet at %s: build one with `index build --index %s PATH...`", s.live.Dir(), s.live.Dir()), "")
+		msg := s.live.Err()
+		if msg == "" {
+			msg = fmt.Sprintf("no index is open yet at %s", s.live.Dir())
+		}
+		writeError(w, http.StatusServiceUnavailable, msg, "")
 		return nil, false
 	}
 	return g, true
@@ -278,7 +281,11 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	g, err := s.live.Acquire()
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "no index is open", "")
+		msg := "no index is open"
+		if e := s.live.Err(); e != "" {
+			msg += ": " + e
+		}
+		writeError(w, http.StatusServiceUnavailable, msg, "")
 		return
 	}
 	defer g.Release()

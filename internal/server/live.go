@@ -115,11 +115,12 @@ type Live struct {
 	opener Opener
 	log    *slog.Logger
 
-	cur atomic.Pointer[Generation]
+	cur     atomic.Pointer[Generation]
+	lastErr atomic.Pointer[string] // why the last Reload failed; nil after a success
 
 	mu       sync.Mutex // serializes Reload and Close
 	closed   bool
-	lastErr  string // last reload error logged, to log each distinct one once
+	logged   string // last reload error logged, to log each distinct one once
 	onReload func(g *Generation)
 	onError  func(err error)
 }
@@ -161,6 +162,14 @@ func (l *Live) Acquire() (*Generation, error) {
 	}
 }
 
+// Err says why the last reload failed, or "" when it succeeded.
+func (l *Live) Err() string {
+	if p := l.lastErr.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
 // Current returns the name of the generation being served, or "".
 func (l *Live) Current() string {
 	if g := l.cur.Load(); g != nil {
@@ -172,9 +181,17 @@ func (l *Live) Current() string {
 // Reload opens the folder's current generation when it differs from the one
 // being served, and swaps it in. It reports whether it swapped. An error
 // leaves the served generation in place.
-func (l *Live) Reload() (bool, error) {
+func (l *Live) Reload() (swapped bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	defer func() {
+		if err != nil {
+			msg := err.Error()
+			l.lastErr.Store(&msg)
+		} else {
+			l.lastErr.Store(nil)
+		}
+	}()
 	if l.closed {
 		return false, errors.New("live index is closed")
 	}
@@ -219,16 +236,16 @@ func (l *Live) reloadAndLog(why string) {
 	switch {
 	case err != nil:
 		msg := err.Error()
-		if msg != l.lastErr {
+		if msg != l.logged {
 			if errors.Is(err, ErrNoIndex) || l.cur.Load() == nil {
 				l.log.Warn("index not available", "dir", l.dir, "err", err)
 			} else {
 				l.log.Error("reloading index", "dir", l.dir, "err", err)
 			}
-			l.lastErr = msg
+			l.logged = msg
 		}
 	case swapped:
-		l.lastErr = ""
+		l.logged = ""
 		g := l.cur.Load()
 		var docs uint64
 		if g != nil {
