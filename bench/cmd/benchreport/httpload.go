@@ -10,12 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
+
+	"newsdex/internal/server/loadgen"
 )
 
 // httpLoad serves the 1x index with bin/search serve on a loopback port and
@@ -63,19 +61,15 @@ func (r *runner) httpLoad() {
 		return
 	}
 
-	var urls []string
+	var queries []string
 	for _, bq := range benchQueries {
-		urls = append(urls, base+"/api/search?"+bq.HTTP.Encode())
-	}
-	client := &http.Client{
-		Timeout:   10 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64},
+		queries = append(queries, bq.HTTP.Encode())
 	}
 	log.Printf("HTTP load: warming up")
-	runLoad(client, urls, 2, 2*time.Second, 1000)
+	runLoad(base, queries, 2, 2*time.Second, 1000)
 	for _, clients := range []int{1, 8} {
 		log.Printf("HTTP load: %d clients", clients)
-		lvl := runLoad(client, urls, clients, r.c.httpDuration, r.c.httpMaxRequests)
+		lvl := runLoad(base, queries, clients, r.c.httpDuration, r.c.httpMaxRequests)
 		log.Printf("HTTP load: %d clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", clients, lvl.RPS, lvl.P50ms, lvl.P99ms, lvl.Errors)
 		r.res.HTTP = append(r.res.HTTP, lvl)
 	}
@@ -127,78 +121,18 @@ func readTail(path string) string {
 	return string(b)
 }
 
-// runLoad runs clients closed-loop workers over urls in turn until d has
-// passed or maxReq requests were sent.
-func runLoad(client *http.Client, urls []string, clients int, d time.Duration, maxReq int) HTTPLevel {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	var sent atomic.Int64
-	var mu sync.Mutex
-	var lat []time.Duration
-	var errs int
-	var firstErr string
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < clients; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			var mine []time.Duration
-			var myErrs int
-			var myFirst string
-			for i := w; ctx.Err() == nil; i++ {
-				if sent.Add(1) > int64(maxReq) {
-					break
-				}
-				u := urls[i%len(urls)]
-				t := time.Now()
-				err := get(client, u)
-				el := time.Since(t)
-				if err != nil {
-					if ctx.Err() != nil && strings.Contains(err.Error(), "context") {
-						break
-					}
-					myErrs++
-					if myFirst == "" {
-						myFirst = err.Error()
-					}
-					continue
-				}
-				mine = append(mine, el)
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			errs += myErrs
-			if firstErr == "" {
-				firstErr = myFirst
-			}
-			mu.Unlock()
-		}(w)
-	}
-	wg.Wait()
-	el := time.Since(start)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	lvl := HTTPLevel{Clients: clients, Requests: len(lat) + errs, Errors: errs, FirstErr: firstErr, Seconds: el.Seconds()}
-	if len(lat) > 0 {
-		p50, p99 := percentiles(lat)
-		lvl.P50ms, lvl.P99ms = p50/1e3, p99/1e3
-		lvl.MaxMs = float64(lat[len(lat)-1].Microseconds()) / 1e3
-		lvl.RPS = float64(len(lat)) / el.Seconds()
-	}
-	return lvl
-}
-
-func get(client *http.Client, u string) error {
-	resp, err := client.Get(u)
+// runLoad runs the server package's load generator (closed-loop clients
+// taking the queries in turn) until d has passed or maxReq requests were sent.
+func runLoad(base string, queries []string, clients int, d time.Duration, maxReq int) HTTPLevel {
+	res, err := loadgen.Load(context.Background(), base, queries, clients, loadgen.Limit{Requests: maxReq, Duration: d})
+	lvl := HTTPLevel{Clients: clients}
 	if err != nil {
-		return err
+		lvl.Errors, lvl.FirstErr = 1, err.Error()
+		return lvl
 	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: status %d", u, resp.StatusCode)
-	}
-	return nil
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
+	lvl.Requests, lvl.Errors, lvl.FirstErr = res.Requests, res.Errors, res.FirstError
+	lvl.Seconds, lvl.RPS = res.Elapsed.Seconds(), res.RPS
+	lvl.P50ms, lvl.P99ms, lvl.MaxMs = ms(res.P50), ms(res.P99), ms(res.Max)
+	return lvl
 }

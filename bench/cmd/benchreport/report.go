@@ -91,8 +91,8 @@ func renderMethod(b *strings.Builder, res *Results) {
 - **search process.** `+"`bin/search --index DIR QUERY...`"+` end to end (start, open, query, print to a pipe): 5 timed runs
   after one warm-up.
 - **Relevance.** For each ranked query, how many of newsdex's top 10 ids are in SQLite FTS5's top 10 by `+"`bm25()`"+`.
-- **HTTP.** `+"`bin/search serve`"+` on 127.0.0.1 over the 1x index; closed-loop Go clients cycle through the ten
-  queries as `+"`GET /api/search`"+`, %.0f s or %d requests per level, whichever comes first, after a 2 s warm-up.
+- **HTTP.** `+"`bin/search serve`"+` on 127.0.0.1 over the 1x index; closed-loop clients (`+"`internal/server/loadgen`"+`) cycle through
+  the ten queries as `+"`GET /api/search`"+`, %.0f s or %d requests per level, whichever comes first, after a 2 s warm-up.
   Client and server share the same %d CPUs.
 - **Go benchmarks.** `+"`go test -run '^$' -bench . -benchmem -benchtime %s`"+` over `+"`./internal/... ./cmd/...`"+`.
 
