@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"newsdex/internal/schema"
 )
 
 // The issue's anchors for engines this run does not measure, as ratios to
@@ -51,6 +53,7 @@ func renderReport(res *Results) string {
 	renderRelevance(&b, res)
 	renderHTTP(&b, res)
 	renderGrowth(&b, res)
+	renderExperiments(&b, res)
 	renderGoBench(&b, res)
 	if len(res.Errors) > 0 {
 		p("## Errors during the run\n\n")
@@ -511,6 +514,64 @@ func renderGrowth(b *strings.Builder, res *Results) {
 		}
 	}
 	p("\n")
+}
+
+func renderExperiments(b *strings.Builder, res *Results) {
+	e := res.Experiments
+	if e == nil {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Experiments: levers measured on the side (1x)\n\n")
+	p("An experimental index of the 1x articles with newsdex's mapping, BM25 scoring and two extra keyword fields with doc values ")
+	p("(`x_month`, `x_facets`), merged to one segment, beside newsdex's own 1x index (tf-idf). ")
+	p("Average tokens a document after the English analyzer: title %.1f, body %.1f.\n\n", e.AvgLen[schema.FieldTitle], e.AvgLen[schema.FieldBody])
+	p("### Scoring, judged by the relevance test\n\n")
+	p("Top 10 shared with SQLite FTS5's bm25() top 10, per ranked query, with the same compiled queries and filters; ")
+	p("only the text fields a free word searches (and their boosts) and the scoring change.\n\n")
+	p("| variant |")
+	var names []string
+	for _, bqy := range benchQueries {
+		if !bqy.CountOnly {
+			names = append(names, bqy.Name)
+			p(" `%s` |", bqy.Name)
+		}
+	}
+	p(" average |\n| --- |%s ---: |\n", strings.Repeat(" ---: |", len(names)))
+	for _, v := range e.Scoring {
+		p("| %s |", v.Name)
+		for _, o := range v.Overlaps {
+			p(" %d |", o)
+		}
+		p(" **%.1f** |\n", v.Average)
+	}
+	p("\n### Facet forms\n\n")
+	p("p50 in µs of the compiled query (10 hits, no fields or highlights) with the region, kind and month facets computed each way:\n\n")
+	for _, f := range facetForms {
+		p("- *%s*: %s\n", f.name, f.desc)
+	}
+	p("\n| query |")
+	for _, f := range e.Facets {
+		p(" %s |", f.Name)
+	}
+	p("\n| --- |%s\n", strings.Repeat(" ---: |", len(e.Facets)))
+	for _, bqy := range benchQueries {
+		p("| `%s` |", bqy.Name)
+		for _, f := range e.Facets {
+			p(" %s |", us(f.P50us[bqy.Name]))
+		}
+		p("\n")
+	}
+	p("| **geomean** |")
+	for _, f := range e.Facets {
+		qs := map[string]QueryStats{}
+		for n, v := range f.P50us {
+			qs[n] = QueryStats{P50us: v}
+		}
+		g, _ := geomean(qs)
+		p(" **%s** |", us(g))
+	}
+	p("\n\n")
 }
 
 func renderGoBench(b *strings.Builder, res *Results) {

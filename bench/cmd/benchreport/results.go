@@ -11,6 +11,7 @@ type Results struct {
 	Builds       []BuildRun     `json:"builds"`
 	Queries      []QuerySet     `json:"queries"`
 	Breakdown    []Breakdown    `json:"breakdown"`
+	Experiments  *Experiments   `json:"experiments,omitempty"`
 	Process      []ProcessTime  `json:"process"`
 	Full         []FullBuild    `json:"full"`
 	HTTP         []HTTPLevel    `json:"http"`

@@ -113,6 +113,12 @@ func (r *runner) scaled(articles string) error {
 				r.errorf("breakdown: %v", err)
 			}
 			r.res.Breakdown = bd
+			log.Printf("experiments: scoring variants and facet forms, 1x")
+			exp, err := r.experiments(articles, r.index1x, qreps)
+			if err != nil {
+				r.errorf("experiments: %v", err)
+			}
+			r.res.Experiments = exp
 			r.processTimes(r.index1x)
 		}
 		for eng, dir := range last {
