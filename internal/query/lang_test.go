@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -238,4 +239,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Compile(%q) = nil", s)
 		}
 	})
+}
+
+// TestParseLargeInputsFast guards against quadratic parsing: a query of the
+// longest allowed size, in many shapes, parses and compiles at once.
+func TestParseLargeInputsFast(t *testing.T) {
+	for _, p := range []string{"a~ ", `"`, "(", "-", "a:b ", "NOT ", "x", "ééé", "a^2 ", "a* ", `title:"a" `, `"a b" `, "-a ", "( a ) ", "a OR ", "ion ", "a-b-"} {
+		s := strings.Repeat(p, MaxQueryLength/len(p))
+		start := time.Now()
+		if n, err := Parse(s); err == nil {
+			Compile(n)
+		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Errorf("%q x %d: %v", p, MaxQueryLength/len(p), d)
+		}
+	}
 }
