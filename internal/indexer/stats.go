@@ -67,24 +67,17 @@ func Stats(idx bleve.Index) (IndexStats, error) {
 	if !first.IsZero() {
 		st.FirstDate = first.Format(time.RFC3339)
 		st.LastDate = last.Format(time.RFC3339)
-		months := monthsBetween(first, last)
-		fr := bleve.NewFacetRequest(schema.FieldDate, len(months))
-		for _, m := range months {
-			name := m.Format("2006-01")
-			fr.AddDateTimeRange(name, m, m.AddDate(0, 1, 0))
-			st.ByMonth[name] = 0
+		for _, m := range monthsBetween(first, last) {
+			st.ByMonth[m.Format(schema.MonthLayout)] = 0
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
-		req.AddFacet("month", fr)
-		res, err := idx.Search(req)
-		if err != nil {
-			return st, err
-		}
-		if f := res.Facets["month"]; f != nil {
-			for _, dr := range f.DateRanges {
-				st.ByMonth[dr.Name] = uint64(dr.Count)
-			}
-		}
+	}
+	req.Facets = nil
+	req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, len(st.ByMonth)+1))
+	if res, err = idx.Search(req); err != nil {
+		return st, err
+	}
+	for _, t := range terms(res.Facets["month"]) {
+		st.ByMonth[t.Term] = uint64(t.Count)
 	}
 
 	if s, ok := idx.(sizer); ok {

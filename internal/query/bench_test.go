@@ -232,12 +232,7 @@ func BenchmarkParse(b *testing.B) {
 // of the bare query: facets, highlights, stored fields.
 func BenchmarkRequestParts(b *testing.B) {
 	idx := benchIndex(b)
-	s := NewSearcher(idx)
 	ctx := context.Background()
-	bounds, err := s.dateBounds(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
 	parts := []struct {
 		name string
 		edit func(*bleve.SearchRequest)
@@ -261,7 +256,7 @@ func BenchmarkRequestParts(b *testing.B) {
 		}
 		for _, part := range parts {
 			b.Run(name+"/"+part.name, func(b *testing.B) {
-				req := bleveRequest(p, monthRanges(bounds, p.from, p.to))
+				req := bleveRequest(p)
 				part.edit(req)
 				ds := make([]time.Duration, 0, b.N)
 				for b.Loop() {

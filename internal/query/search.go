@@ -12,11 +12,9 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -89,17 +87,6 @@ func (r *Response) WriteJSON(w io.Writer) error {
 type Searcher struct {
 	idx bleve.Index
 	now func() time.Time
-
-	mu     sync.Mutex
-	bounds dateBounds
-}
-
-// dateBounds are the months in which the index holds items, for the month
-// facet, in order.
-type dateBounds struct {
-	docs   uint64 // the doc count they were computed at
-	months []time.Time
-	valid  bool
 }
 
 // NewSearcher returns a Searcher over idx.
@@ -120,10 +107,8 @@ var highlightFields = []string{schema.FieldTitle, schema.FieldBody, schema.Field
 
 const regionFacetSize = 100
 
-const monthLayout = "2006-01"
-
-// maxMonths caps the month facet: the most recent months are kept.
-const maxMonths = 600
+// monthFacetSize caps the month facet: a century of months.
+const monthFacetSize = 1200
 
 // Search runs r. A bad request is a *ParamError.
 func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
@@ -132,13 +117,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	bounds, err := s.dateBounds(ctx)
-	if err != nil {
-		return nil, err
-	}
-	months := monthRanges(bounds, p.from, p.to)
-
-	req := bleveRequest(p, months)
+	req := bleveRequest(p)
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -168,7 +147,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 
 // bleveRequest is the bleve search request of a plan: the query with its
 // filters, stored fields, highlights, sort, paging and facets.
-func bleveRequest(p *plan, months []time.Time) *bleve.SearchRequest {
+func bleveRequest(p *plan) *bleve.SearchRequest {
 	size := p.limit
 	if p.after != nil {
 		size++ // one more tells whether more remain
@@ -188,13 +167,7 @@ func bleveRequest(p *plan, months []time.Time) *bleve.SearchRequest {
 	}
 	req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, regionFacetSize))
 	req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 2))
-	if len(months) > 0 {
-		fr := bleve.NewFacetRequest(schema.FieldDate, len(months))
-		for _, m := range months {
-			fr.AddDateTimeRange(m.Format(monthLayout), m, m.AddDate(0, 1, 0))
-		}
-		req.AddFacet("month", fr)
-	}
+	req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, monthFacetSize))
 	return req
 }
 
@@ -344,104 +317,9 @@ func facets(fr search.FacetResults) Facets {
 	}
 	out.Region = terms("region")
 	out.Kind = terms("kind")
-	if f, ok := fr["month"]; ok {
-		for _, d := range f.DateRanges {
-			if d.Count > 0 {
-				out.Month = append(out.Month, FacetValue{Value: d.Name, Count: d.Count})
-			}
-		}
-		sort.Slice(out.Month, func(i, j int) bool { return out.Month[i].Value < out.Month[j].Value })
-	}
+	out.Month = terms("month")
+	sort.Slice(out.Month, func(i, j int) bool { return out.Month[i].Value < out.Month[j].Value })
 	return out
-}
-
-// monthRanges lists the first instants of the months in which the index
-// holds items, from the month of from to the month of to. bleve's date range
-// facet tests every range for every hit, so only months that can count are
-// asked for; at most maxMonths, the latest.
-func monthRanges(b dateBounds, from, to time.Time) []time.Time {
-	var ms []time.Time
-	for _, m := range b.months {
-		if !from.IsZero() && !m.AddDate(0, 1, 0).After(from) {
-			continue
-		}
-		if !to.IsZero() && m.After(to) {
-			continue
-		}
-		ms = append(ms, m)
-	}
-	if len(ms) > maxMonths {
-		ms = ms[len(ms)-maxMonths:]
-	}
-	return ms
-}
-
-func monthOf(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
-
-// boundShift is the precision of the date terms dateBounds reads: terms
-// prefix-coded at shift 48 stand for spans of 2^48 ns (3.3 days), few enough
-// to read them all in a blink, and fine enough for month ranges (months
-// without hits are left out anyway).
-const boundShift = 48
-
-// dateBounds returns the months in which the index holds items (and perhaps
-// a neighbour of each), read from the date field's term dictionary once for
-// each document count.
-func (s *Searcher) dateBounds(ctx context.Context) (dateBounds, error) {
-	n, err := s.idx.DocCount()
-	if err != nil {
-		return dateBounds{}, fmt.Errorf("search: %w", err)
-	}
-	s.mu.Lock()
-	b := s.bounds
-	s.mu.Unlock()
-	if b.valid && b.docs == n {
-		return b, nil
-	}
-	b = dateBounds{docs: n}
-	lo := []byte{numeric.ShiftStartInt64 + boundShift}
-	hi := []byte{numeric.ShiftStartInt64 + boundShift + 1}
-	dict, err := s.idx.FieldDictRange(schema.FieldDate, lo, hi)
-	if err != nil {
-		return dateBounds{}, fmt.Errorf("search: %w", err)
-	}
-	defer dict.Close()
-	months := map[time.Time]bool{}
-	for i := 0; ; i++ {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return dateBounds{}, ctx.Err()
-		}
-		e, err := dict.Next()
-		if err != nil {
-			return dateBounds{}, fmt.Errorf("search: %w", err)
-		}
-		if e == nil {
-			break
-		}
-		v, err := numeric.PrefixCoded(e.Term).Int64()
-		if err != nil {
-			continue
-		}
-		// The span of the term: its start, with the low 48 bits clear, to
-		// its end; at 3.3 days, it touches one or two months.
-		start := time.Unix(0, v)
-		end := time.Unix(0, v+(1<<boundShift-1))
-		for m := monthOf(start); !m.After(end); m = m.AddDate(0, 1, 0) {
-			months[m] = true
-		}
-	}
-	for m := range months {
-		b.months = append(b.months, m)
-	}
-	sort.Slice(b.months, func(i, j int) bool { return b.months[i].Before(b.months[j]) })
-	b.valid = true
-	s.mu.Lock()
-	s.bounds = b
-	s.mu.Unlock()
-	return b, nil
 }
 
 // Get returns the whole item with this id, or ErrNotFound.

@@ -26,7 +26,7 @@ import (
 
 // Version is the mapping version. Bump it whenever the mapping or the document
 // layout changes: an index stamped with another version must be rebuilt.
-const Version = 1
+const Version = 2
 
 // VersionKey is the bleve internal key that holds the mapping version.
 var VersionKey = []byte("newsdex.mapping_version")
@@ -38,6 +38,7 @@ const (
 	FieldRegion      = "region"       // lower-cased single token; stores the original label
 	FieldRegionLabel = "region_label" // exact label, for facets
 	FieldDate        = "date"
+	FieldMonth       = "month" // YYYY-MM of date, for the month facet
 	FieldDateline    = "dateline"
 	FieldBody        = "body"
 	FieldSummary     = "summary"
@@ -141,6 +142,16 @@ func Mapping() *mapping.IndexMappingImpl {
 	regionLabel.DocValues = true // facet
 	doc.AddFieldMappingsAt(FieldRegionLabel, regionLabel)
 
+	// A date field keeps many prefix-coded terms per document, so a date-range
+	// facet per month reads them all for every hit; one keyword term per
+	// document makes the month facet a cheap term facet.
+	month := bleve.NewKeywordFieldMapping()
+	month.Store = false
+	month.IncludeTermVectors = false
+	month.IncludeInAll = false
+	month.DocValues = true
+	doc.AddFieldMappingsAt(FieldMonth, month)
+
 	articleID := bleve.NewKeywordFieldMapping()
 	articleID.Store = true
 	articleID.IncludeTermVectors = false
@@ -166,6 +177,9 @@ func Mapping() *mapping.IndexMappingImpl {
 	return m
 }
 
+// MonthLayout is the layout of month values ("1987-03").
+const MonthLayout = "2006-01"
+
 // Document is the bleve document of an item: a map of the non-empty fields,
 // so that empty optional fields are neither indexed nor stored.
 func Document(it *item.Item) map[string]any {
@@ -173,6 +187,7 @@ func Document(it *item.Item) map[string]any {
 		FieldKind:  string(it.Kind),
 		FieldTitle: it.Title,
 		FieldDate:  it.Date.UTC().Format(time.RFC3339),
+		FieldMonth: it.Date.UTC().Format(MonthLayout),
 	}
 	put := func(name, v string) {
 		if v != "" {
