@@ -21,7 +21,7 @@ type IndexStats struct {
 	Total     uint64            `json:"total"`
 	ByKind    map[string]uint64 `json:"by_kind"`
 	ByRegion  map[string]uint64 `json:"by_region"`
-	ByMonth   map[string]uint64 `json:"by_month"`   // "1987-03": every month from first to last date, zeros included
+	ByMonth   map[string]uint64 `json:"by_month"`   // "1987-03": the months that hold items
 	FirstDate string            `json:"first_date"` // RFC 3339, UTC; "" for an empty index
 	LastDate  string            `json:"last_date"`
 	SizeBytes int64             `json:"size_bytes"`
@@ -30,8 +30,8 @@ type IndexStats struct {
 // sizer is what store.Index offers: the size of its files.
 type sizer interface{ SizeBytes() (int64, error) }
 
-// maxRegions bounds the region facet.
-const maxRegions = 10000
+// maxTerms bounds the region and month facets.
+const maxTerms = 100000
 
 // Stats computes the IndexStats of idx. The size comes from idx's SizeBytes
 // method when it has one (a *store.Index), else from scorch's own figures.
@@ -43,7 +43,8 @@ func Stats(idx bleve.Index) (IndexStats, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
 	req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 10))
-	req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, maxRegions))
+	req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, maxTerms))
+	req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, maxTerms))
 	res, err := idx.Search(req)
 	if err != nil {
 		return st, err
@@ -54,6 +55,9 @@ func Stats(idx bleve.Index) (IndexStats, error) {
 	}
 	for _, t := range terms(res.Facets["region"]) {
 		st.ByRegion[t.Term] = uint64(t.Count)
+	}
+	for _, t := range terms(res.Facets["month"]) {
+		st.ByMonth[t.Term] = uint64(t.Count)
 	}
 
 	first, err := edgeDate(idx, false)
@@ -67,17 +71,6 @@ func Stats(idx bleve.Index) (IndexStats, error) {
 	if !first.IsZero() {
 		st.FirstDate = first.Format(time.RFC3339)
 		st.LastDate = last.Format(time.RFC3339)
-		for _, m := range monthsBetween(first, last) {
-			st.ByMonth[m.Format(schema.MonthLayout)] = 0
-		}
-	}
-	req.Facets = nil
-	req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, len(st.ByMonth)+1))
-	if res, err = idx.Search(req); err != nil {
-		return st, err
-	}
-	for _, t := range terms(res.Facets["month"]) {
-		st.ByMonth[t.Term] = uint64(t.Count)
 	}
 
 	if s, ok := idx.(sizer); ok {
@@ -116,17 +109,6 @@ func edgeDate(idx bleve.Index, desc bool) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return t.UTC(), nil
-}
-
-// monthsBetween lists the first instants of the months from first's to last's.
-func monthsBetween(first, last time.Time) []time.Time {
-	m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
-	var out []time.Time
-	for !m.After(last) && len(out) < 12*1000 {
-		out = append(out, m)
-		m = m.AddDate(0, 1, 0)
-	}
-	return out
 }
 
 // WriteTable writes st for people.

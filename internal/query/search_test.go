@@ -415,7 +415,6 @@ func TestSearchEmptyIndex(t *testing.T) {
 	}
 }
 
-
 func TestMonthFacetSpansCenturies(t *testing.T) {
 	s := NewSearcher(newIndex(t, []item.Item{
 		{ID: "old", Kind: item.Article, Title: "x", Date: day("1912-04-15")},
