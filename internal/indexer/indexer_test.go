@@ -189,7 +189,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("stats JSON\n got %s\nwant %s", b, wantJSON)
 	}
 	var table bytes.Buffer
-	if err := st.WriteTable(&table); err != nil || !bytes.Contains(table.Bytes(), []byte("1987-04")) {
+	if err := st.WriteTable(&table); err != nil || !bytes.Contains(table.Bytes(), []byte("1987-05  3")) {
 		t.Errorf("table: %v\n%s", err, table.String())
 	}
 
