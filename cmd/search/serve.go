@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"newsdex/internal/cli"
-	"newsdex/internal/indexer"
 	"newsdex/internal/server"
 	"newsdex/internal/store"
 )
@@ -31,16 +27,6 @@ type serveOptions struct {
 	reload     time.Duration
 	logFormat  string
 }
-
-// Timeouts of the HTTP server. A search is bounded by server.DefaultSearchTimeout,
-// well inside the write timeout.
-const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 10 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 2 * time.Minute
-	shutdownTimeout   = 10 * time.Second
-)
 
 func newServeCmd() *cobra.Command {
 	var o serveOptions
@@ -97,84 +83,14 @@ func runServe(ctx context.Context, o serveOptions, stderr io.Writer) error {
 	default:
 		return cli.Usagef("--log-format: want text or json, not %q", o.logFormat)
 	}
-	log := slog.New(handler)
-	dir := store.ResolveDir(o.index)
-
-	live := server.NewLive(dir, server.StoreOpener{}, log)
-	srv := server.New(live, server.Options{
-		Logger:     log,
-		CORSOrigin: o.corsOrigin,
-		Stats:      generationStats,
-	})
-
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return err
-	}
-
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	reload := make(chan struct{}, 1)
-	go func() {
-		for range hup {
-			select {
-			case reload <- struct{}{}:
-			default:
-			}
-		}
-	}()
-
-	watchCtx, stopWatch := context.WithCancel(context.Background())
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		live.Watch(watchCtx, o.reload, reload) // opens the index first, if there is one
-	}()
-
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
-	}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	fmt.Fprintf(stderr, "newsdex: serving %s on http://%s/\n", dir, ln.Addr())
-
-	select {
-	case err = <-served:
-		// Serve failed on its own (it never returns nil).
-	case <-ctx.Done():
-		log.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		err = hs.Shutdown(sctx)
-		if err != nil {
-			log.Warn("requests still running at the shutdown deadline", "err", err)
-			_ = hs.Close()
-		}
-		<-served
-	}
-	stopWatch()
-	<-watched
-	cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if cerr := live.Close(cctx); cerr != nil {
-		log.Warn("closing index", "err", cerr)
-	}
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("stopped")
-	return nil
+	return server.Run(ctx, server.Config{
+		Dir:            store.ResolveDir(o.index),
+		Addr:           o.addr,
+		CORSOrigin:     o.corsOrigin,
+		ReloadInterval: o.reload,
+		Logger:         slog.New(handler),
+		Announce:       stderr,
+	})
 }
-
-// generationStats is the /api/stats object: what index stats --json prints.
-// A generation opened through package store reports its size on disk.
-func generationStats(g *server.Generation) (any, error) { return indexer.Stats(g.Index) }

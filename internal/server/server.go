@@ -5,8 +5,8 @@
 // The index comes from a Live, which follows the index folder and swaps in
 // each new generation that `index build` or `index add` writes, without
 // failing a request. Searching, validation and the JSON shape of results
-// belong to package query; the listener, its timeouts and shutdown belong to
-// `search serve` (cmd/search/serve.go).
+// belong to package query. Run puts it all together: the listener, its
+// timeouts, SIGHUP reloads and graceful shutdown.
 package server
 
 import (

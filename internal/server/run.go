@@ -1,0 +1,122 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"newsdex/internal/indexer"
+)
+
+// Timeouts of the HTTP server. A search is bounded by DefaultSearchTimeout,
+// well inside the write timeout.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 10 * time.Second
+	closeTimeout      = 2 * time.Second
+)
+
+// Config is what Run serves and how.
+type Config struct {
+	Dir            string        // the index folder
+	Addr           string        // host:port to listen on; port 0 picks a free one
+	CORSOrigin     string        // see Options.CORSOrigin
+	ReloadInterval time.Duration // how often to look for a new generation
+	Logger         *slog.Logger
+	// Announce receives one line saying where the server listens.
+	Announce io.Writer
+}
+
+// Run serves cfg.Dir on cfg.Addr until ctx is done, then shuts down
+// gracefully: in-flight requests get up to 10 s, then the index is closed.
+// It follows the index folder, polling every cfg.ReloadInterval and at once
+// on SIGHUP.
+func Run(ctx context.Context, cfg Config) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	live := NewLive(cfg.Dir, StoreOpener{}, log)
+	srv := New(live, Options{Logger: log, CORSOrigin: cfg.CORSOrigin, Stats: generationStats})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reload := make(chan struct{}, 1)
+	go func() {
+		for range hup {
+			select {
+			case reload <- struct{}{}:
+			default:
+			}
+		}
+	}()
+
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		live.Watch(watchCtx, cfg.ReloadInterval, reload) // opens the index first, if there is one
+	}()
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	if cfg.Announce != nil {
+		fmt.Fprintf(cfg.Announce, "newsdex: serving %s on http://%s/\n", cfg.Dir, ln.Addr())
+	}
+
+	select {
+	case err = <-served:
+		// Serve failed on its own (it never returns nil).
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		err = hs.Shutdown(sctx)
+		if err != nil {
+			log.Warn("requests still running at the shutdown deadline", "err", err)
+			_ = hs.Close()
+		}
+		<-served
+	}
+	stopWatch()
+	<-watched
+	cctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	if cerr := live.Close(cctx); cerr != nil {
+		log.Warn("closing index", "err", cerr)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// generationStats is the /api/stats object: what index stats --json prints.
+func generationStats(g *Generation) (any, error) { return indexer.Stats(g.Index) }
