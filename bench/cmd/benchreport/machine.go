@@ -47,6 +47,10 @@ func machineInfo() Machine {
 	m.Kernel = output("uname", "-sr")
 	m.Commit = output("git", "rev-parse", "--short=12", "HEAD")
 	m.Dirty = output("git", "status", "--porcelain", "--untracked-files=no", "--", "cmd", "internal", "go.mod") != ""
+	if c := os.Getenv("NEWSDEX_BENCH_COMMIT"); c != "" && m.Commit == "" {
+		// A run in an exported copy of a commit (git archive), which has no .git.
+		m.Commit = c
+	}
 	return m
 }
 
