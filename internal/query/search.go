@@ -16,7 +16,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/item"
@@ -154,7 +153,7 @@ func bleveRequest(p *plan) *bleve.SearchRequest {
 	}
 	req := bleve.NewSearchRequestOptions(buildQuery(p), size, p.offset, false)
 	req.Fields = hitFields
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
 	for _, f := range highlightFields {
 		req.Highlight.AddField(f)
 	}
