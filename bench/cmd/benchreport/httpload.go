@@ -73,13 +73,11 @@ func (r *runner) httpLoad() {
 		log.Printf("HTTP load: %d clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", clients, lvl.RPS, lvl.P50ms, lvl.P99ms, lvl.Errors)
 		r.res.HTTP = append(r.res.HTTP, lvl)
 	}
+	// The server's own peak (see runProc on why not wait4's ru_maxrss).
+	peak := vmHWM(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
 	stop()
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			for i := range r.res.HTTP {
-				r.res.HTTP[i].ServerRSS = ru.Maxrss * 1024
-			}
-		}
+	for i := range r.res.HTTP {
+		r.res.HTTP[i].ServerRSS = peak
 	}
 }
 

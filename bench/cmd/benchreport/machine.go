@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -81,9 +82,39 @@ func runProc(ctx context.Context, dir string, name string, args ...string) proc 
 	cmd.Stdout = &out
 	cmd.Stderr = errTail
 	start := time.Now()
-	err := cmd.Run()
-	p := proc{wall: time.Since(start), stdout: out.Bytes(), stderr: errTail.String()}
-	if cmd.ProcessState != nil {
+	err := cmd.Start()
+	var polled int64
+	if err == nil {
+		// wait4's ru_maxrss is no good here: Linux carries the parent's
+		// high-water mark into a child spawned with vfork semantics (as Go
+		// does) at exec, so a big harness would inflate every child. The
+		// child's own VmHWM, read every 20 ms until it exits, is its peak
+		// (short of at most the last 20 ms).
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+			t := time.NewTicker(20 * time.Millisecond)
+			defer t.Stop()
+			for {
+				if v := vmHWM(status); v > polled {
+					polled = v
+				}
+				select {
+				case <-done:
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		err = cmd.Wait()
+		close(done)
+		wg.Wait()
+	}
+	p := proc{wall: time.Since(start), stdout: out.Bytes(), stderr: errTail.String(), maxRSS: polled}
+	if cmd.ProcessState != nil && p.maxRSS == 0 {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			p.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
 		}
@@ -92,6 +123,24 @@ func runProc(ctx context.Context, dir string, name string, args ...string) proc 
 		p.err = fmt.Errorf("%s %s: %v: %s", filepath.Base(name), strings.Join(args, " "), err, lastLines(p.stderr, 3))
 	}
 	return p
+}
+
+// vmHWM reads the peak resident set size from a /proc status file; 0 when
+// it cannot (the process is gone).
+func vmHWM(statusPath string) int64 {
+	b, err := os.ReadFile(statusPath)
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb * 1024
+			}
+		}
+	}
+	return 0
 }
 
 // tailBuffer keeps the last max bytes written to it.

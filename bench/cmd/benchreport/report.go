@@ -81,8 +81,9 @@ func renderMethod(b *strings.Builder, res *Results) {
   `+"`ForceMerge`"+` to one segment inside the timed build. *SQLite FTS5*: modernc.org/sqlite (pure Go), an FTS5 table
   over title and body with the porter tokenizer, id/date/region in a plain table with indexes, one transaction,
   `+"`optimize`"+` at the end, `+"`bench/peers/sqlitefts`"+`. The peers are separate Go modules.
-- **Build.** Wall time of the whole process (JSON lines in, index closed on disk) and its peak RSS (`+"`wait4`"+`
-  rusage `+"`ru_maxrss`"+`), index size on disk; builds per engine and scale: %v; engines take turns within each
+- **Build.** Wall time of the whole process (JSON lines in, index closed on disk), its peak RSS (`+"`VmHWM`"+`: the
+  peers report their own at exit, `+"`bin/index`"+`'s is read from `+"`/proc/PID/status`"+` every 20 ms; `+"`wait4`"+`'s
+  `+"`ru_maxrss`"+` is not used because Linux carries the spawning harness's peak into it), index size on disk; builds per engine and scale: %v; engines take turns within each
   repetition. Tables give the median, with min-max when there were several runs.
 - **Queries.** The ten queries of issue 6, in-process on the index just built, sequentially on one goroutine:
   3 warm-up runs, then up to %v timed runs per query at each scale (newsdex stops a query after %s past 20 runs).

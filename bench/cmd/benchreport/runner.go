@@ -77,6 +77,11 @@ func (r *runner) scaled(articles string) error {
 					r.errorf("build %s %dx: %v", eng, k, p.err)
 				} else {
 					br.Docs = buildDocs(eng, p.stdout, r.res, k)
+					if eng != engNewsdex {
+						if v := peerPeakRSS(p.stdout); v > 0 {
+							br.MaxRSS = v
+						}
+					}
 				}
 				log.Printf("build %-26s %2dx rep %d: %6.2fs %4d MiB %5.1f MB docs %d", eng, k, rep+1, br.WallS, br.MaxRSS>>20, float64(br.IndexBytes)/1e6, br.Docs)
 				r.res.Builds = append(r.res.Builds, br)
@@ -160,6 +165,17 @@ func buildDocs(engine string, stdout []byte, res *Results, k int) int {
 	}
 	n, _ := m["docs"].(float64)
 	return int(n)
+}
+
+// peerPeakRSS is the peak RSS a peer reported of itself (VmHWM at its end).
+func peerPeakRSS(stdout []byte) int64 {
+	var m struct {
+		Peak int64 `json:"peak_rss_bytes"`
+	}
+	if json.Unmarshal(stdout, &m) != nil {
+		return 0
+	}
+	return m.Peak
 }
 
 // summaryItems finds the number of indexed items in bin/index build's JSON

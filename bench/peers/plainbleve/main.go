@@ -146,7 +146,7 @@ func build(res *result, input string, scale int, path string, batchSize int, mer
 	}
 	if merge {
 		mstart := time.Now()
-		if err := forceMerge(idx); err != nil {
+		if err := forceMerge(idx, path); err != nil {
 			idx.Close()
 			return err
 		}
@@ -160,7 +160,7 @@ func build(res *result, input string, scale int, path string, batchSize int, mer
 	return nil
 }
 
-func forceMerge(idx bleve.Index) error {
+func forceMerge(idx bleve.Index, path string) error {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return err
@@ -169,7 +169,34 @@ func forceMerge(idx bleve.Index) error {
 	if !ok {
 		return fmt.Errorf("index is %T, not scorch", adv)
 	}
-	return s.ForceMerge(context.Background(), &mergeplan.SingleSegmentMergePlanOptions)
+	if err := s.ForceMerge(context.Background(), &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return err
+	}
+	// Wait until the merged root is persisted and the merged-away segment
+	// files are gone, so the size on disk is the merged index's.
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		m := s.StatsMap()
+		persisted := asUint(m["LastPersistedEpoch"]) >= asUint(m["CurRootEpoch"])
+		_, files := dirSize(path)
+		if persisted && uint64(files) <= asUint(m["TotFileSegmentsAtRoot"]) {
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil
+}
+
+func asUint(v any) uint64 {
+	switch n := v.(type) {
+	case uint64:
+		return n
+	case int:
+		return uint64(n)
+	case float64:
+		return uint64(n)
+	}
+	return 0
 }
 
 // readArticles calls fn for each JSON line of path.
