@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -45,13 +46,7 @@ func compile(n Node) bq.Query {
 				qs = append(qs, q)
 			}
 		}
-		switch len(qs) {
-		case 0:
-			return nil
-		case 1:
-			return qs[0]
-		}
-		return bleve.NewDisjunctionQuery(qs...)
+		return anyOf(qs)
 	case *And:
 		var must, mustNot []bq.Query
 		for _, c := range n.Nodes {
@@ -82,14 +77,7 @@ func compile(n Node) bq.Query {
 	return nil
 }
 
-func isKeywordField(f string) bool {
-	for _, k := range schema.KeywordFields {
-		if k == f {
-			return true
-		}
-	}
-	return false
-}
+func isKeywordField(f string) bool { return slices.Contains(schema.KeywordFields, f) }
 
 func compileTerm(t *Term) bq.Query {
 	boost := t.Boost
@@ -105,6 +93,11 @@ func compileTerm(t *Term) bq.Query {
 			qs = append(qs, q)
 		}
 	}
+	return anyOf(qs)
+}
+
+// anyOf is the disjunction of qs: nil for none, the query itself for one.
+func anyOf(qs []bq.Query) bq.Query {
 	switch len(qs) {
 	case 0:
 		return nil

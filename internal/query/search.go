@@ -35,24 +35,10 @@ type Response struct {
 	Next   string  `json:"next,omitempty"`
 }
 
-// Hit is one matching item without its body, with its score and highlights.
-// The item fields have item.Item's JSON names.
+// Hit is one matching item without its body (left empty, so its JSON omits
+// it), with its score and highlights.
 type Hit struct {
-	ID          string    `json:"id"`
-	Kind        item.Kind `json:"kind"`
-	Title       string    `json:"title"`
-	Region      string    `json:"region,omitempty"`
-	Date        time.Time `json:"date"`
-	Dateline    string    `json:"dateline,omitempty"`
-	Summary     string    `json:"summary,omitempty"`
-	Caption     string    `json:"caption,omitempty"`
-	Byline      string    `json:"byline,omitempty"`
-	ReadMinutes int       `json:"read_minutes,omitempty"`
-	Source      string    `json:"source,omitempty"`
-	URL         string    `json:"url,omitempty"`
-	File        string    `json:"file,omitempty"`
-	Pages       int       `json:"pages,omitempty"`
-	ArticleID   string    `json:"article_id,omitempty"`
+	item.Item
 	// Score is the relevance score; 0 when sorting by date, which skips scoring.
 	Score float64 `json:"score"`
 	// Highlights holds for "title" and "body" (or "summary") the best
@@ -276,12 +262,8 @@ func nextCursor(sortName string, h *search.DocumentMatch) string {
 }
 
 func newHit(h *search.DocumentMatch) Hit {
-	it := schema.FromFields(h.ID, h.Fields)
 	hit := Hit{
-		ID: it.ID, Kind: it.Kind, Title: it.Title, Region: it.Region, Date: it.Date,
-		Dateline: it.Dateline, Summary: it.Summary, Caption: it.Caption, Byline: it.Byline,
-		ReadMinutes: it.ReadMinutes, Source: it.Source, URL: it.URL, File: it.File,
-		Pages: it.Pages, ArticleID: it.ArticleID,
+		Item:       schema.FromFields(h.ID, h.Fields), // hitFields holds no body
 		Score:      h.Score,
 		Highlights: map[string][]string{},
 	}
