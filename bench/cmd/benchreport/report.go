@@ -681,7 +681,7 @@ func evaluate(res *Results) []goal {
 		if g2, ok := geomean(plain); ok {
 			r := g1 / g2
 			g.known, g.met = true, r <= xapianQueryRatio
-			g.measured = fmt.Sprintf("%.2fx (%s vs %s)", r, us(g1), us(g2))
+			g.measured = fmt.Sprintf("%.2fx (%s vs %s)", r, usUnit(g1), usUnit(g2))
 		}
 	}
 	add(g)
@@ -691,7 +691,7 @@ func evaluate(res *Results) []goal {
 			if bq.Phrase {
 				v := ours[bq.Name].P50us
 				g.known, g.met = true, v <= 1500
-				g.measured = fmt.Sprintf("`%s` %s", bq.Name, us(v))
+				g.measured = fmt.Sprintf("`%s` %s", bq.Name, usUnit(v))
 			}
 		}
 	}
@@ -791,6 +791,14 @@ func us(v float64) string {
 		return fmt.Sprintf("%.1f ms", v/1000)
 	}
 	return fmt.Sprintf("%.0f", v)
+}
+
+// usUnit is us with its unit.
+func usUnit(v float64) string {
+	if v >= 10000 {
+		return us(v)
+	}
+	return us(v) + " µs"
 }
 
 func thousands(n int64) string {
