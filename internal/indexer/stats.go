@@ -30,9 +30,6 @@ type IndexStats struct {
 // sizer is what store.Index offers: the size of its files.
 type sizer interface{ SizeBytes() (int64, error) }
 
-// maxTerms bounds the region and month facets.
-const maxTerms = 100000
-
 // Stats computes the IndexStats of idx. The size comes from idx's SizeBytes
 // method when it has one (a *store.Index), else from scorch's own figures.
 func Stats(idx bleve.Index) (IndexStats, error) {
@@ -42,22 +39,19 @@ func Stats(idx bleve.Index) (IndexStats, error) {
 		ByMonth:  map[string]uint64{},
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
-	req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 10))
-	req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, maxTerms))
-	req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, maxTerms))
+	req.AddFacet(schema.FieldFacets, schema.FacetRequest())
 	res, err := idx.Search(req)
 	if err != nil {
 		return st, err
 	}
 	st.Total = res.Total
-	for _, t := range terms(res.Facets["kind"]) {
-		st.ByKind[t.Term] = uint64(t.Count)
+	counts := map[string]map[string]uint64{
+		schema.FacetKind: st.ByKind, schema.FacetRegion: st.ByRegion, schema.FacetMonth: st.ByMonth,
 	}
-	for _, t := range terms(res.Facets["region"]) {
-		st.ByRegion[t.Term] = uint64(t.Count)
-	}
-	for _, t := range terms(res.Facets["month"]) {
-		st.ByMonth[t.Term] = uint64(t.Count)
+	for _, t := range terms(res.Facets[schema.FieldFacets]) {
+		if name, value, ok := schema.SplitFacetTerm(t.Term); ok && counts[name] != nil {
+			counts[name][value] = uint64(t.Count)
+		}
 	}
 
 	first, err := edgeDate(idx, false)

@@ -90,10 +90,8 @@ var hitFields = []string{
 // Highlighted fields.
 var highlightFields = []string{schema.FieldTitle, schema.FieldBody, schema.FieldSummary}
 
+// regionFacetSize caps the region facet: the most frequent regions are kept.
 const regionFacetSize = 100
-
-// monthFacetSize caps the month facet: a century of months.
-const monthFacetSize = 1200
 
 // Search runs r. A bad request is a *ParamError.
 func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
@@ -150,9 +148,7 @@ func bleveRequest(p *plan) *bleve.SearchRequest {
 	if p.after != nil {
 		req.SetSearchAfter(p.after)
 	}
-	req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, regionFacetSize))
-	req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 2))
-	req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, monthFacetSize))
+	req.AddFacet(schema.FieldFacets, schema.FacetRequest())
 	return req
 }
 
@@ -277,29 +273,37 @@ func newHit(h *search.DocumentMatch) Hit {
 
 func facets(fr search.FacetResults) Facets {
 	out := Facets{Region: []FacetValue{}, Kind: []FacetValue{}, Month: []FacetValue{}}
-	terms := func(name string) []FacetValue {
-		vs := []FacetValue{}
-		f, ok := fr[name]
-		if !ok || f.Terms == nil {
-			return vs
-		}
+	if f := fr[schema.FieldFacets]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			if t.Count > 0 {
-				vs = append(vs, FacetValue{Value: t.Term, Count: t.Count})
+			name, value, ok := schema.SplitFacetTerm(t.Term)
+			if !ok || t.Count == 0 {
+				continue
+			}
+			fv := FacetValue{Value: value, Count: t.Count}
+			switch name {
+			case schema.FacetRegion:
+				out.Region = append(out.Region, fv)
+			case schema.FacetKind:
+				out.Kind = append(out.Kind, fv)
+			case schema.FacetMonth:
+				out.Month = append(out.Month, fv)
 			}
 		}
-		sort.SliceStable(vs, func(i, j int) bool {
+	}
+	byCount := func(vs []FacetValue) func(i, j int) bool {
+		return func(i, j int) bool {
 			if vs[i].Count != vs[j].Count {
 				return vs[i].Count > vs[j].Count
 			}
 			return vs[i].Value < vs[j].Value
-		})
-		return vs
+		}
 	}
-	out.Region = terms("region")
-	out.Kind = terms("kind")
-	out.Month = terms("month")
+	sort.Slice(out.Region, byCount(out.Region))
+	sort.Slice(out.Kind, byCount(out.Kind))
 	sort.Slice(out.Month, func(i, j int) bool { return out.Month[i].Value < out.Month[j].Value })
+	if len(out.Region) > regionFacetSize {
+		out.Region = out.Region[:regionFacetSize]
+	}
 	return out
 }
 

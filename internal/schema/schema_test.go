@@ -68,3 +68,18 @@ func TestRoundTripThroughIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestFacetTerms(t *testing.T) {
+	it := item.Item{Kind: item.Teaser, Region: "Markets: Asia", Date: time.Date(1987, 3, 31, 23, 59, 0, 0, time.FixedZone("X", -3600))}
+	got := FacetTerms(&it)
+	want := []string{"region:Markets: Asia", "kind:teaser", "month:1987-04"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("FacetTerms (-want +got):\n%s", diff)
+	}
+	if name, value, ok := SplitFacetTerm(got[0]); !ok || name != FacetRegion || value != "Markets: Asia" {
+		t.Errorf("SplitFacetTerm(%q) = %q, %q, %v", got[0], name, value, ok)
+	}
+	if terms := FacetTerms(&item.Item{Kind: item.Article}); len(terms) != 2 {
+		t.Errorf("no region: %v", terms)
+	}
+}

@@ -64,9 +64,7 @@ func breakdown(dir string, reps int, budget time.Duration) ([]Breakdown, error) 
 				}
 			}
 			if part == "+ facets" {
-				req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, 100))
-				req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 2))
-				req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, 1200))
+				req.AddFacet(schema.FieldFacets, schema.FacetRequest())
 			}
 			return req
 		}

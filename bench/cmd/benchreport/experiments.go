@@ -49,8 +49,15 @@ var facetForms = []struct{ name, desc string }{
 	{"no facets", "the bare query"},
 	{"month by date ranges", "terms facets on region_label and kind, a date-range facet on date, one range a month (mapping version 1)"},
 	{"month as a keyword", "terms facets on region_label, kind and the month keyword field (\"1987-03\", doc values; mapping version 2)"},
-	{"one combined field", "one terms facet on a keyword field holding \"r:Europe\", \"k:article\", \"m:1987-03\""},
+	{"one combined field", "one terms facet on the keyword field facets holding \"region:Europe\", \"kind:article\", \"month:1987-03\" (mapping version 3, shipped)"},
 }
+
+// Fields of the facet forms that mapping versions 1 and 2 had, added to the
+// experimental index to compare with: an exact region label and the month.
+const (
+	xRegionLabel = "x_region_label"
+	xMonth       = "x_month"
+)
 
 // experiments builds an experimental 1x index (newsdex's mapping with BM25
 // scoring and an extra doc-value field, merged to one segment) and runs the
@@ -84,7 +91,7 @@ func (r *runner) experiments(articles, index1x string, reps int) (*Experiments, 
 	for _, f := range []string{schema.FieldTitle, schema.FieldBody, schema.FieldSummary, schema.FieldCaption} {
 		stats.FieldCardinality[f] = int(avg[f] * float64(docs))
 	}
-	for _, f := range []string{schema.FieldRegion, schema.FieldKind, schema.FieldDate, schema.FieldRegionLabel, "*"} {
+	for _, f := range []string{schema.FieldRegion, schema.FieldKind, schema.FieldDate, xRegionLabel, "*"} {
 		stats.FieldCardinality[f] = docs
 	}
 
@@ -156,7 +163,7 @@ func (r *runner) experiments(articles, index1x string, reps int) (*Experiments, 
 			req := bleve.NewSearchRequestOptions(q, 10, 0, false)
 			switch form.name {
 			case "month by date ranges":
-				req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, 100))
+				req.AddFacet("region", bleve.NewFacetRequest(xRegionLabel, 100))
 				req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 2))
 				fr := bleve.NewFacetRequest(schema.FieldDate, len(months))
 				for _, m := range months {
@@ -164,11 +171,11 @@ func (r *runner) experiments(articles, index1x string, reps int) (*Experiments, 
 				}
 				req.AddFacet("month", fr)
 			case "month as a keyword":
-				req.AddFacet("region", bleve.NewFacetRequest(schema.FieldRegionLabel, 100))
+				req.AddFacet("region", bleve.NewFacetRequest(xRegionLabel, 100))
 				req.AddFacet("kind", bleve.NewFacetRequest(schema.FieldKind, 2))
-				req.AddFacet("month", bleve.NewFacetRequest(schema.FieldMonth, 1200))
+				req.AddFacet("month", bleve.NewFacetRequest(xMonth, 1200))
 			case "one combined field":
-				req.AddFacet("all", bleve.NewFacetRequest("x_facets", 800))
+				req.AddFacet(schema.FieldFacets, schema.FacetRequest())
 			}
 			times, err := timeRuns(func() error {
 				_, err := bm25.SearchInContext(context.Background(), req)
@@ -193,7 +200,7 @@ func monthsOf(year int) []time.Time {
 }
 
 // buildExperimentIndex indexes the articles with newsdex's mapping, BM25
-// scoring and the field x_facets, merged to one segment. It
+// scoring and the fields of the older facet forms, merged to one segment. It
 // returns the average number of tokens of each text field and the docs.
 func buildExperimentIndex(articles, dir string) (map[string]float64, int, error) {
 	m := schema.Mapping()
@@ -203,7 +210,8 @@ func buildExperimentIndex(articles, dir string) (map[string]float64, int, error)
 		f.Store, f.IncludeTermVectors, f.IncludeInAll, f.DocValues = false, false, false, true
 		return f
 	}
-	m.DefaultMapping.AddFieldMappingsAt("x_facets", kw())
+	m.DefaultMapping.AddFieldMappingsAt(xRegionLabel, kw())
+	m.DefaultMapping.AddFieldMappingsAt(xMonth, kw())
 	idx, err := bleve.New(dir, m)
 	if err != nil {
 		return nil, 0, err
@@ -228,8 +236,8 @@ func buildExperimentIndex(articles, dir string) (map[string]float64, int, error)
 		}
 		it.Kind = item.Article
 		d := schema.Document(&it)
-		month := it.Date.UTC().Format("2006-01")
-		d["x_facets"] = []string{"r:" + it.Region, "k:" + string(it.Kind), "m:" + month}
+		d[xRegionLabel] = it.Region
+		d[xMonth] = it.Date.UTC().Format(schema.MonthLayout)
 		if err := batch.Index(it.ID, d); err != nil {
 			idx.Close()
 			return nil, 0, err

@@ -530,8 +530,8 @@ func renderExperiments(b *strings.Builder, res *Results) {
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("## Experiments: levers measured on the side (1x)\n\n")
-	p("An experimental index of the 1x articles with newsdex's mapping, BM25 scoring and an extra keyword field with doc values ")
-	p("(`x_facets`), merged to one segment, beside newsdex's own 1x index (tf-idf). ")
+	p("An experimental index of the 1x articles with newsdex's mapping, BM25 scoring and the fields of the older facet forms ")
+	p("(`x_region_label`, `x_month`, keyword with doc values), merged to one segment, beside newsdex's own 1x index (tf-idf). ")
 	p("Average tokens a document after the English analyzer: title %.1f, body %.1f.\n\n", e.AvgLen[schema.FieldTitle], e.AvgLen[schema.FieldBody])
 	p("### Scoring, judged by the relevance test\n\n")
 	p("Top 10 shared with SQLite FTS5's bm25() top 10, per ranked query, with the same compiled queries and filters; ")
