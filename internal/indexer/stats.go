@@ -90,7 +90,7 @@ func terms(f *search.FacetResult) []*search.TermFacet {
 func edgeDate(idx bleve.Index, desc bool) (time.Time, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
 	req.SortByCustom(search.SortOrder{&search.SortField{
-		Field: schema.FieldDate, Type: search.SortFieldAsDate, Desc: desc, Missing: search.SortFieldMissingLast,
+		Field: schema.FieldDateKey, Type: search.SortFieldAsString, Desc: desc, Missing: search.SortFieldMissingLast,
 	}})
 	req.Fields = []string{schema.FieldDate}
 	res, err := idx.Search(req)

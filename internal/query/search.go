@@ -236,8 +236,8 @@ func sortOrder(name string) search.SortOrder {
 	switch name {
 	case SortNewest, SortOldest:
 		return search.SortOrder{&search.SortField{
-			Field:   schema.FieldDate,
-			Type:    search.SortFieldAsDate,
+			Field:   schema.FieldDateKey,
+			Type:    search.SortFieldAsString,
 			Desc:    name == SortNewest,
 			Missing: search.SortFieldMissingLast,
 		}, id}

@@ -27,7 +27,7 @@ import (
 
 // Version is the mapping version. Bump it whenever the mapping or the document
 // layout changes: an index stamped with another version must be rebuilt.
-const Version = 3
+const Version = 4
 
 // VersionKey is the bleve internal key that holds the mapping version.
 var VersionKey = []byte("newsdex.mapping_version")
@@ -38,7 +38,8 @@ const (
 	FieldTitle       = "title"
 	FieldRegion      = "region" // lower-cased single token; stores the original label
 	FieldDate        = "date"
-	FieldFacets      = "facets" // facet terms: "region:Europe", "kind:article", "month:1987-03"
+	FieldFacets      = "facets"   // facet terms: "region:Europe", "kind:article", "month:1987-03"
+	FieldDateKey     = "date_key" // the date as an RFC 3339 UTC string, to sort by
 	FieldDateline    = "dateline"
 	FieldBody        = "body"
 	FieldSummary     = "summary"
@@ -154,8 +155,18 @@ func Mapping() *mapping.IndexMappingImpl {
 	date := bleve.NewDateTimeFieldMapping()
 	date.Store = true
 	date.IncludeInAll = false
-	date.DocValues = true // sort, facets
+	date.DocValues = false // ranges read the terms; sorts read date_key
 	doc.AddFieldMappingsAt(FieldDate, date)
+
+	// A datetime field's doc values hold every prefix-coded precision term of
+	// the date, so sorting on it reads them all for every hit; one string in
+	// RFC 3339 UTC (which sorts as the instants do) is read at once.
+	dateKey := bleve.NewKeywordFieldMapping()
+	dateKey.Store = false
+	dateKey.IncludeTermVectors = false
+	dateKey.IncludeInAll = false
+	dateKey.DocValues = true
+	doc.AddFieldMappingsAt(FieldDateKey, dateKey)
 
 	doc.AddFieldMappingsAt(FieldReadMinutes, number())
 	doc.AddFieldMappingsAt(FieldPages, number())
@@ -168,6 +179,10 @@ func Mapping() *mapping.IndexMappingImpl {
 	m.DefaultField = FieldBody
 	return m
 }
+
+// DateKey is the date_key of a date: RFC 3339 in UTC, whole seconds, so that
+// keys sort as the instants do.
+func DateKey(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // MonthLayout is the layout of month values ("1987-03").
 const MonthLayout = "2006-01"
@@ -204,9 +219,10 @@ const facetTermsMax = 100000
 // so that empty optional fields are neither indexed nor stored.
 func Document(it *item.Item) map[string]any {
 	d := map[string]any{
-		FieldKind:  string(it.Kind),
-		FieldTitle: it.Title,
-		FieldDate:  it.Date.UTC().Format(time.RFC3339),
+		FieldKind:    string(it.Kind),
+		FieldTitle:   it.Title,
+		FieldDate:    it.Date.UTC().Format(time.RFC3339),
+		FieldDateKey: DateKey(it.Date),
 	}
 	put := func(name, v string) {
 		if v != "" {
