@@ -79,6 +79,15 @@ func compile(n Node) bq.Query {
 
 func isKeywordField(f string) bool { return slices.Contains(schema.KeywordFields, f) }
 
+// compileTerm compiles a word or phrase. Without a field it is the
+// disjunction of its queries in schema.TextFields (title, body, summary,
+// caption), so a headline-only item is found by its title. bleve scores a
+// disjunction as the sum of the matching clauses times matched/all clauses,
+// so a title match doubles a document's score (2/4 instead of 1/4); the
+// title's own weight is kept small (0.01) so that its short field does not
+// outweigh the text. That ranks the shared Reuters articles closest to
+// SQLite FTS5's bm25() over title and body (issue 6): 6.3 of 10 shared,
+// against 3.6 with title^2 and 5.9 with title^0.1.
 func compileTerm(t *Term) bq.Query {
 	boost := t.Boost
 	if boost == 0 {

@@ -62,7 +62,7 @@ var TextFields = []struct {
 	Name  string
 	Boost float64
 }{
-	{FieldTitle, 2},
+	{FieldTitle, 0.01}, // a title match still doubles the score: see query.compileTerm
 	{FieldBody, 1},
 	{FieldSummary, 1},
 	{FieldCaption, 1},
