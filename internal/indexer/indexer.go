@@ -21,8 +21,10 @@
 //   - Within one run, the first copy of an item wins; index add replaces stored
 //     items with the same id.
 //
-// Articles are indexed as they stream in, in bleve batches handed to a second
-// goroutine. Teasers are written at the end, when every article is known. What
+// Articles are indexed as they stream in, in bleve batches handed to other
+// goroutines: two or more for Build (batches of distinct ids, applied in any
+// order, written to disk in the background), one for Add (its upserts stay in
+// input order). Teasers are written at the end, when every article is known. What
 // stays in memory meanwhile is compact: a set of 64-bit hashes of the article
 // ids, a map from a 64-bit hash of each headline key to its article id, and per
 // distinct teaser its item and its page ids. The rest of the memory is bleve's.
@@ -39,8 +41,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -68,9 +72,23 @@ type Options struct {
 	Progress io.Writer
 	// Terminal says Progress is a terminal: draw a bar rather than log lines.
 	Terminal bool
-	// BatchSize is the number of documents per bleve batch; 0: 1000.
+	// BatchSize is the number of documents per bleve batch; 0: 500 for
+	// Build, 1000 for Add.
 	BatchSize int
+	// Workers is the number of goroutines applying Build's batches; 0:
+	// GOMAXPROCS, at least 2 and at most 4. Add always uses one, so that its
+	// upserts are applied in input order.
+	Workers int
 }
+
+// Batch sizes and the bound on Build's indexing goroutines. Each goroutine
+// holds one batch being indexed, one more waits in the queue and one is being
+// filled, so memory stays bounded by (workers+2) batches.
+const (
+	defaultBatch    = 500
+	defaultAddBatch = 1000
+	maxWorkers      = 4
+)
 
 // Summary says what a run did.
 type Summary struct {
@@ -156,7 +174,7 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 		if tmp, err = w.TempPath(); err != nil {
 			return sum, err
 		}
-		if idx, err = store.Create(tmp); err != nil {
+		if idx, err = store.CreateBulk(tmp, store.BulkOptions{UnsafeBatch: true}); err != nil {
 			w.Discard(tmp)
 			return sum, fmt.Errorf("creating the index: %w", err)
 		}
@@ -203,13 +221,16 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 		return sum, err
 	}
 	if !add {
-		if err = forceMerge(ctx, idx); err != nil {
+		if err = forceMerge(ctx, idx, tmp); err != nil {
 			return sum, err
 		}
 	}
 	closed = true
 	if err = idx.Close(); err != nil {
 		return sum, fmt.Errorf("closing the new index: %w", err)
+	}
+	if err = store.BulkError(tmp); err != nil {
+		return sum, fmt.Errorf("writing the index: %w", err)
 	}
 	if sum.Generation, err = w.Commit(tmp); err != nil {
 		return sum, err
@@ -226,8 +247,10 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 	return sum, nil
 }
 
-// forceMerge merges the index into one segment and waits until that is persisted.
-func forceMerge(ctx context.Context, idx bleve.Index) error {
+// forceMerge writes every batch to disk, merges the index into one segment,
+// waits until that is persisted and the merged-away segment files are
+// deleted, and checks that nothing failed in the background.
+func forceMerge(ctx context.Context, idx bleve.Index, path string) error {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return err
@@ -236,25 +259,33 @@ func forceMerge(ctx context.Context, idx bleve.Index) error {
 	if !ok {
 		return nil
 	}
+	// With unsafe batches the last ones may still be in memory: the force
+	// merge only merges segments on disk.
+	if err := waitPersisted(ctx, s, path); err != nil {
+		return err
+	}
 	for range 10 {
 		if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
 			return fmt.Errorf("merging segments: %w", err)
 		}
-		if err := waitPersisted(ctx, s); err != nil {
+		if err := waitPersisted(ctx, s, path); err != nil {
 			return err
 		}
 		m := s.StatsMap()
 		if asUint(m["TotFileSegmentsAtRoot"]) <= 1 && asUint(m["TotMemorySegmentsAtRoot"]) == 0 {
-			return nil
+			break
 		}
 	}
-	return nil
+	return waitCleaned(ctx, idx, s, path)
 }
 
 // waitPersisted waits until scorch has persisted its current root.
-func waitPersisted(ctx context.Context, s *scorch.Scorch) error {
+func waitPersisted(ctx context.Context, s *scorch.Scorch, path string) error {
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
+		if err := store.BulkError(path); err != nil {
+			return fmt.Errorf("writing the index: %w", err)
+		}
 		m := s.StatsMap()
 		if asUint(m["LastPersistedEpoch"]) >= asUint(m["CurRootEpoch"]) {
 			return nil
@@ -265,7 +296,45 @@ func waitPersisted(ctx context.Context, s *scorch.Scorch) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(10 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// waitCleaned waits until the index folder holds no more segment files than
+// the persisted root uses. Scorch deletes merged-away segment files in its
+// persister loop after it persisted the merged root: closing the index before
+// that leaves them in the folder (a 16x build once published three segment
+// files, twice the size). When the persister went idle without deleting them,
+// a new root (the mapping version stamped again) makes it clean up again.
+func waitCleaned(ctx context.Context, idx bleve.Index, s *scorch.Scorch, path string) error {
+	deadline := time.Now().Add(time.Minute)
+	nudge := time.Now().Add(time.Second)
+	for {
+		zaps, err := store.SegmentFiles(path)
+		if err != nil {
+			return err
+		}
+		if uint64(len(zaps)) <= asUint(s.StatsMap()["TotFileSegmentsAtRoot"]) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("merged-away segment files were not deleted: %d files for %d segments",
+				len(zaps), asUint(s.StatsMap()["TotFileSegmentsAtRoot"]))
+		}
+		if time.Now().After(nudge) {
+			if err := store.Stamp(idx); err != nil {
+				return err
+			}
+			if err := waitPersisted(ctx, s, path); err != nil {
+				return err
+			}
+			nudge = time.Now().Add(time.Second)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
 }
@@ -303,8 +372,12 @@ type runner struct {
 	batch *bleve.Batch
 	size  int
 
+	workers int // indexing goroutines: 1 for Add, whose upserts must stay in order
 	work    chan *bleve.Batch
-	workErr chan error
+	workErr chan error    // one result per indexing goroutine, sent when work is closed
+	stopped chan struct{} // closed when an indexing goroutine failed
+	stopErr error         // its error, set before stopped is closed
+	stop    sync.Once
 	failed  error // first indexing error, seen by the producer
 
 	articles map[uint64]struct{} // 64-bit hashes of the article ids seen
@@ -319,11 +392,21 @@ type runner struct {
 }
 
 func newRunner(ctx context.Context, idx bleve.Index, opt Options, add bool) *runner {
+	workers := 1
+	if !add {
+		workers = opt.Workers
+		if workers <= 0 {
+			workers = min(max(runtime.GOMAXPROCS(0), 2), maxWorkers)
+		}
+	}
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 1000
+		opt.BatchSize = defaultBatch
+		if add {
+			opt.BatchSize = defaultAddBatch
+		}
 	}
 	r := &runner{
-		ctx: ctx, idx: idx, opt: opt, add: add,
+		ctx: ctx, idx: idx, opt: opt, add: add, workers: workers,
 		batch:    idx.NewBatch(),
 		articles: map[uint64]struct{}{},
 		heads:    map[uint64]string{},
@@ -334,19 +417,29 @@ func newRunner(ctx context.Context, idx bleve.Index, opt Options, add bool) *run
 	return r
 }
 
-// startWorker starts the goroutine that indexes the batches handed to it.
+// startWorker starts the goroutines that index the batches handed to them.
+// With more than one, batches are applied in any order: that is only right
+// when no two batches in flight hold the same id (Build: every article and
+// every teaser is written once, and the workers are drained in between).
 func (r *runner) startWorker() {
-	work, errc := make(chan *bleve.Batch, 1), make(chan error, 1)
-	r.work, r.workErr = work, errc
-	go func() {
-		var err error
-		for b := range work {
-			if err == nil {
-				err = r.idx.Batch(b)
+	n := r.workers
+	work, errc := make(chan *bleve.Batch, 1), make(chan error, n)
+	stopped := make(chan struct{})
+	r.work, r.workErr, r.stopped, r.stopErr, r.stop = work, errc, stopped, nil, sync.Once{}
+	stop := &r.stop
+	for range n {
+		go func() {
+			var err error
+			for b := range work {
+				if err == nil {
+					if err = r.idx.Batch(b); err != nil {
+						stop.Do(func() { r.stopErr = err; close(stopped) })
+					}
+				}
 			}
-		}
-		errc <- err
-	}()
+			errc <- err
+		}()
+	}
 }
 
 func idHash(id string) uint64 {
@@ -453,13 +546,9 @@ func (r *runner) flush() error {
 	}
 	select {
 	case r.work <- r.batch:
-	case err := <-r.workErr:
-		// the indexing goroutine stopped: it only does so when closed, so
-		// this is an error it returned
-		r.failed = err
-		if err == nil {
-			r.failed = errors.New("indexing stopped")
-		}
+	case <-r.stopped:
+		// an indexing goroutine failed: stop reading
+		r.failed = r.stopErr
 		return r.failed
 	case <-r.ctx.Done():
 		return r.ctx.Err()
@@ -469,17 +558,20 @@ func (r *runner) flush() error {
 	return nil
 }
 
-// drain closes the work queue and waits for the indexing goroutine.
+// drain closes the work queue and waits for the indexing goroutines.
 func (r *runner) drain() error {
 	if r.work == nil {
 		return r.failed
 	}
 	close(r.work)
 	r.work = nil
-	if r.failed != nil {
-		return r.failed
+	err := r.failed
+	for range r.workers {
+		if werr := <-r.workErr; err == nil {
+			err = werr
+		}
 	}
-	return <-r.workErr
+	return err
 }
 
 // finish indexes the teasers once every article is in, and waits for the

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -373,6 +374,59 @@ func TestProgressLines(t *testing.T) {
 	for _, want := range []string{"msg=\"indexing started\"", "bad.txt:1: not a page", "7 files, 5 pages, 4 articles, 4 distinct teasers, 1 skipped"} {
 		if !bytes.Contains(log.Bytes(), []byte(want)) {
 			t.Errorf("progress output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// manyRecords is n pages of one article and one teaser each, with distinct
+// headlines, for builds of many batches.
+func manyRecords(n int) []input.Record {
+	var recs []input.Record
+	for i := range n {
+		d := day1.AddDate(0, 0, i%40)
+		a := art(fmt.Sprintf("Story number %d on grain", i), fmt.Sprintf("Body %d: farmers, ports and frost.", i), d)
+		recs = append(recs, page(fmt.Sprintf("p%04d.txt", i), a, teas(fmt.Sprintf("Story number %d on grain", (i+1)%n), "Europe", d)))
+	}
+	return recs
+}
+
+// TestBuildOneSegmentFile: a build of many batches applied by several
+// goroutines publishes a generation holding exactly one segment file (the
+// merged-away ones deleted), with the same items whatever the batch size and
+// the number of goroutines.
+func TestBuildOneSegmentFile(t *testing.T) {
+	recs := manyRecords(600)
+	var want map[string]item.Item
+	for _, opt := range []Options{{BatchSize: 1000, Workers: 1}, {BatchSize: 7, Workers: 2}, {BatchSize: 13, Workers: 4}} {
+		dir := filepath.Join(t.TempDir(), "idx")
+		sum, err := run(context.Background(), dir, records(recs), opt, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Articles != 600 || sum.Teasers != 600 {
+			t.Errorf("batch %d, %d workers: %d articles, %d teasers, want 600 and 600", opt.BatchSize, opt.Workers, sum.Articles, sum.Teasers)
+		}
+		zaps, err := store.SegmentFiles(filepath.Join(dir, sum.Generation))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(zaps) != 1 {
+			t.Errorf("batch %d, %d workers: %s holds %d segment files %v, want 1", opt.BatchSize, opt.Workers, sum.Generation, len(zaps), zaps)
+		}
+		meta, err := os.ReadFile(filepath.Join(dir, sum.Generation, "index_meta.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(meta, []byte("unsafe_batch")) {
+			t.Errorf("index_meta.json keeps the build's unsafe_batch for later writers: %s", meta)
+		}
+		got := all(t, dir)
+		if want == nil {
+			want = got
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("batch %d, %d workers: items differ from one goroutine's (-want +got):\n%s", opt.BatchSize, opt.Workers, diff)
 		}
 	}
 }
