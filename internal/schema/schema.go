@@ -27,7 +27,7 @@ import (
 
 // Version is the mapping version. Bump it whenever the mapping or the document
 // layout changes: an index stamped with another version must be rebuilt.
-const Version = 4
+const Version = 5
 
 // VersionKey is the bleve internal key that holds the mapping version.
 var VersionKey = []byte("newsdex.mapping_version")
@@ -120,7 +120,7 @@ func Mapping() *mapping.IndexMappingImpl {
 		f := bleve.NewNumericFieldMapping()
 		f.Store = true
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.DocValues = false // shown, never sorted or faceted on
 		return f
 	}
 
@@ -131,9 +131,7 @@ func Mapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(FieldRegion, label(true))
 	doc.AddFieldMappingsAt(FieldSource, label(true))
 	doc.AddFieldMappingsAt(FieldDateline, label(true))
-	kind := label(true)
-	kind.DocValues = true // facet
-	doc.AddFieldMappingsAt(FieldKind, kind)
+	doc.AddFieldMappingsAt(FieldKind, label(true))
 
 	// Facets read doc values, field by field, for every hit; one field with
 	// all three facet terms costs one visit instead of three (and a date field
