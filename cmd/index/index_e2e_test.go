@@ -470,3 +470,33 @@ func TestBuildKilledLeavesIndexIntact(t *testing.T) {
 		t.Errorf("next build: %+v", st)
 	}
 }
+
+// index parse is what index build indexes: building its output gives the same
+// items, teaser page counts included, as building the pages themselves.
+func TestParseThenBuildEqualsBuild(t *testing.T) {
+	root := testenv.Root(t)
+	if _, err := os.Stat(filepath.Join(root, "testdata/pages")); err != nil {
+		t.Skip("testdata/pages is absent")
+	}
+	direct := filepath.Join(t.TempDir(), "direct")
+	mustIndex(t, append([]string{"build", "--index", direct}, testdataPaths...)...)
+	parsed := mustIndex(t, append([]string{"parse"}, testdataPaths...)...).stdout
+	viaParse := filepath.Join(t.TempDir(), "via-parse")
+	if r := runIndex(t, parsed, "build", "--index", viaParse, "-"); r.code != 0 {
+		t.Fatalf("build - of index parse output: exit %d\n%s", r.code, r.stderr)
+	}
+	want := decodeItems(t, mustIndex(t, "export", "--index", direct).stdout)
+	got := decodeItems(t, mustIndex(t, "export", "--index", viaParse).stdout)
+	multi := 0
+	for _, it := range want {
+		if it.Pages > 1 {
+			multi++
+		}
+	}
+	if multi == 0 {
+		t.Fatal("testdata has no teaser listed on several pages: this test would prove nothing")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("export after build of the pages (-) and of index parse's output (+):\n%s", diff)
+	}
+}

@@ -10,9 +10,11 @@
 //     and day). Its pages counts the distinct pages listing it, distinct by the
 //     listing page's article id; the page ids are kept in the stored-only
 //     page_keys field so that index add recounts distinctly. A teaser from JSON
-//     lines brings its given pages count (the largest, when it comes several
-//     times), so export then build round-trips; pages counted so, with no known
-//     page, add to the keyed ones. Index add raises pages by the new distinct
+//     lines listed once (pages 0 or 1, as index parse prints it) counts its
+//     file as the listing page, so parse | build counts as build of the pages;
+//     one with a larger pages count (index export) brings that count (the
+//     largest, when it comes several times), so export then build round-trips;
+//     pages counted so, with no known page, add to the keyed ones. Index add raises pages by the new distinct
 //     pages only.
 //   - A teaser's article_id is the id of the indexed article with the same
 //     folded headline and day (item.HeadlineKey); when several articles qualify,
@@ -520,12 +522,21 @@ func (r *runner) teaser(it item.Item, fromPage bool, pageKey string) {
 		r.teasers[it.ID] = t
 		r.nTeasers++
 	}
-	if fromPage {
+	switch {
+	case fromPage:
 		t.addPage(pageKey)
-	} else if it.Pages > t.given {
+	case it.Pages <= 1 && it.File != "":
+		// One listing, as index parse prints it: distinct by the page file
+		// that listed it, so parse | build counts as build of the pages does.
+		t.addPage(fileKey(it.File))
+	case it.Pages > t.given:
 		t.given = it.Pages
 	}
 }
+
+// fileKey is the page key of a listing known only by its page's file name
+// (page keys are space-separated, file names may hold spaces).
+func fileKey(file string) string { return fmt.Sprintf("f%016x", idHash(file)) }
 
 // index adds a document to the current batch, handing full batches to the
 // indexing goroutine.
