@@ -430,3 +430,32 @@ func TestBuildOneSegmentFile(t *testing.T) {
 		}
 	}
 }
+
+// Each index add writes at least one small segment into a generation that is
+// open only while the add runs; scorch's merger must still keep the number of
+// segments bounded (29 adds leave 2 segment files), or every search would
+// visit one segment per add.
+func TestAddsKeepSegmentsBounded(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	recs := manyRecords(30)
+	if _, err := run(context.Background(), dir, records(recs[:1]), Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	var sum Summary
+	var err error
+	for i := 1; i < len(recs); i++ {
+		if sum, err = run(context.Background(), dir, records(recs[i:i+1]), Options{}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zaps, err := store.SegmentFiles(filepath.Join(dir, sum.Generation))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zaps) > 12 {
+		t.Errorf("after %d adds %s holds %d segment files, want at most 12", len(recs)-1, sum.Generation, len(zaps))
+	}
+	if got := all(t, dir); len(got) != 60 {
+		t.Errorf("%d items after the adds, want 60", len(got))
+	}
+}
