@@ -25,9 +25,9 @@ BENCHFLAGS ?=
 bench: build
 	$(GO) run ./bench/cmd/benchreport -out BENCHMARKS.md $(BENCHFLAGS)
 
-# Builds a demo index of testdata/ when there is none, then serves it.
+# Builds a demo index of testdata/ when there is none (or one of an older mapping), then serves it.
 run: build
-	@test -d $(DEMO_INDEX) || $(BIN)/index build --index $(DEMO_INDEX) testdata/pages testdata/jsonl
+	@$(BIN)/index stats --index $(DEMO_INDEX) >/dev/null 2>&1 || $(BIN)/index build --index $(DEMO_INDEX) testdata/pages testdata/jsonl
 	$(BIN)/search serve --index $(DEMO_INDEX) --addr $(ADDR)
 
 lint:
