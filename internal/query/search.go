@@ -128,6 +128,19 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	return resp, nil
 }
 
+// BleveRequest is the bleve search request Search runs for r at the instant
+// now (which relative dates count back from): the compiled query with its
+// filters, stored fields, highlights, sort, paging and facets. A bad request
+// is a *ParamError. It lets tools measure the request's parts without
+// building the request again.
+func BleveRequest(r Request, now time.Time) (*bleve.SearchRequest, error) {
+	p, err := r.plan(now)
+	if err != nil {
+		return nil, err
+	}
+	return bleveRequest(p), nil
+}
+
 // bleveRequest is the bleve search request of a plan: the query with its
 // filters, stored fields, highlights, sort, paging and facets.
 func bleveRequest(p *plan) *bleve.SearchRequest {

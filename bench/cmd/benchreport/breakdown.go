@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/query"
-	"newsdex/internal/schema"
 	"newsdex/internal/store"
 )
 
@@ -26,8 +22,9 @@ type Breakdown struct {
 // The parts, in the order they are shown.
 var breakdownParts = []string{"bare", "+ stored fields", "+ highlights", "+ facets", "full path"}
 
-// breakdown measures, on newsdex's index at dir, each query bare (the
-// compiled query and filters, 10 hits by score), with the hit's stored fields,
+// breakdown measures, on newsdex's index at dir, the request query.Search
+// runs for each query (query.BleveRequest): bare (query, filters, sort and
+// paging only), with the hits' stored fields,
 // with highlights (and fields), with the three facets alone, and through
 // query.Searcher.Search.
 func breakdown(dir string, reps int, budget time.Duration) ([]Breakdown, error) {
@@ -40,33 +37,24 @@ func breakdown(dir string, reps int, budget time.Duration) ([]Breakdown, error) 
 	ctx := context.Background()
 	var out []Breakdown
 	for _, bqy := range benchQueries {
-		q, err := compileWithFilters(bqy.Req)
+		full, err := query.BleveRequest(bqy.Req, time.Now())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", bqy.Name, err)
 		}
-		size := 10
-		if bqy.CountOnly {
-			size = 1
-		}
+		// Each part is the product's own request with the later parts taken off.
 		mk := func(part string) *bleve.SearchRequest {
-			req := bleve.NewSearchRequestOptions(q, size, 0, false)
-			req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}})
-			if part == "+ stored fields" || part == "+ highlights" {
-				req.Fields = []string{schema.FieldKind, schema.FieldTitle, schema.FieldRegion, schema.FieldDate,
-					schema.FieldDateline, schema.FieldSummary, schema.FieldCaption, schema.FieldByline,
-					schema.FieldReadMinutes, schema.FieldSource, schema.FieldURL, schema.FieldFile,
-					schema.FieldPages, schema.FieldArticleID}
+			req := *full
+			switch part {
+			case "bare":
+				req.Fields, req.Highlight, req.Facets = nil, nil, nil
+			case "+ stored fields":
+				req.Highlight, req.Facets = nil, nil
+			case "+ highlights":
+				req.Facets = nil
+			case "+ facets":
+				req.Fields, req.Highlight = nil, nil
 			}
-			if part == "+ highlights" {
-				req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-				for _, f := range []string{schema.FieldTitle, schema.FieldBody, schema.FieldSummary} {
-					req.Highlight.AddField(f)
-				}
-			}
-			if part == "+ facets" {
-				req.AddFacet(schema.FieldFacets, schema.FacetRequest())
-			}
-			return req
+			return &req
 		}
 		b := Breakdown{Name: bqy.Name, P50us: map[string]float64{}}
 		for _, part := range breakdownParts {
@@ -109,51 +97,12 @@ func timeRuns(run func() error, reps int, budget time.Duration) ([]time.Duration
 	return times, nil
 }
 
-// compileWithFilters builds the bleve query newsdex runs for r: the compiled
-// query language, region terms in a conjunction, the date range as a filter
-// clause (as internal/query does; see its BenchmarkFilterForms).
+// compileWithFilters is the bleve query newsdex runs for r: the compiled
+// query language with the region terms and the date filter clause.
 func compileWithFilters(r query.Request) (bq.Query, error) {
-	node, err := query.Parse(strings.TrimSpace(r.Query))
+	req, err := query.BleveRequest(r, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	main := query.Compile(node)
-	var conj []bq.Query
-	if _, all := main.(*bq.MatchAllQuery); !all {
-		conj = append(conj, main)
-	}
-	for _, reg := range r.Regions {
-		t := bleve.NewTermQuery(strings.ToLower(reg))
-		t.SetField(schema.FieldRegion)
-		conj = append(conj, t)
-	}
-	var filter bq.Query
-	if r.From != "" || r.To != "" {
-		from, _ := time.Parse(time.DateOnly, r.From)
-		to, _ := time.Parse(time.DateOnly, r.To)
-		to = to.Add(24*time.Hour - time.Nanosecond)
-		yes := true
-		d := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &yes)
-		d.SetField(schema.FieldDate)
-		filter = d
-	}
-	var q bq.Query
-	switch len(conj) {
-	case 0:
-		if filter != nil {
-			return filter, nil
-		}
-		q = bleve.NewMatchAllQuery()
-	case 1:
-		q = conj[0]
-	default:
-		q = bleve.NewConjunctionQuery(conj...)
-	}
-	if filter == nil {
-		return q, nil
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(q)
-	b.AddFilter(filter)
-	return b, nil
+	return req.Query, nil
 }

@@ -370,7 +370,7 @@ func renderBreakdown(b *strings.Builder, res *Results) {
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("### Where newsdex's query time goes (1x)\n\n")
-	p("p50 in µs of the same compiled query and filters on the same index: bare (10 hits by score, no fields), with the ")
+	p("p50 in µs of the request newsdex's search runs (`query.BleveRequest`), in parts, on the same index: bare (query, filters, sort and paging only), with the ")
 	p("hits' stored fields, with highlights (and fields), with the region/kind/month facets alone, and the full query path.\n\n")
 	p("| query |")
 	for _, part := range breakdownParts {
