@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -132,18 +133,35 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (Summary,
 
 // source feeds records to fn in input order.
 type source struct {
-	paths []string // for the progress bar's total
+	paths []string     // for the progress bar's total
+	check func() error // nil, or fails when the input cannot be read at all
 	read  func(ctx context.Context, fn func(input.Record) error) error
 }
 
 func readPaths(paths []string, opt Options) source {
-	return source{paths: paths, read: func(ctx context.Context, fn func(input.Record) error) error {
+	return source{paths: paths, check: func() error {
+		for _, p := range paths {
+			if p == "-" {
+				continue
+			}
+			if _, err := os.Stat(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, read: func(ctx context.Context, fn func(input.Record) error) error {
 		return input.Read(ctx, paths, opt.Input, fn)
 	}}
 }
 
 func run(ctx context.Context, dir string, src source, opt Options, add bool) (sum Summary, err error) {
 	start := time.Now()
+	if src.check != nil {
+		// A missing PATH fails the run before the index folder is touched.
+		if err := src.check(); err != nil {
+			return sum, err
+		}
+	}
 	w, err := store.Lock(dir)
 	if err != nil {
 		return sum, err

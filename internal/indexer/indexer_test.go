@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -457,5 +458,58 @@ func TestAddsKeepSegmentsBounded(t *testing.T) {
 	}
 	if got := all(t, dir); len(got) != 60 {
 		t.Errorf("%d items after the adds, want 60", len(got))
+	}
+}
+
+// Issue 13 case 1: index build and add pointed at an ordinary folder refuse
+// it with a clear message and delete nothing.
+func TestOrdinaryFolderIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"tmp-photos/a.jpg", "gen-7/notes.txt"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages := filepath.Join("..", "..", "testdata", "pages")
+	for name, fn := range map[string]func(context.Context, string, []string, Options) (Summary, error){"build": Build, "add": Add} {
+		_, err := fn(context.Background(), dir, []string{pages}, Options{})
+		if !errors.Is(err, store.ErrNotIndex) {
+			t.Errorf("%s: %v, want store.ErrNotIndex", name, err)
+		} else if want := "not an index folder: " + dir + " holds other files (gen-7, tmp-photos)"; !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: message %q, want it to contain %q", name, err, want)
+		}
+	}
+	for _, f := range []string{"tmp-photos/a.jpg", "gen-7/notes.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("the user's %s: %v", f, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("the folder holds %d entries, want the user's 2", len(entries))
+	}
+}
+
+// Issue 13 case 9: a build against a missing path, or one that reads
+// nothing, fails before creating anything: no folder, no write.lock.
+func TestFailedFirstBuildCreatesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	_, err := Build(context.Background(), dir, []string{"/no/such/path"}, Options{})
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "/no/such/path") {
+		t.Errorf("build of a missing path: %v", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the missing path left the index folder behind: %v", err)
+	}
+	empty := t.TempDir()
+	if _, err := Build(context.Background(), dir, []string{empty}, Options{}); !errors.Is(err, ErrEmpty) {
+		t.Errorf("build of nothing: %v", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an empty build left the index folder behind: %v", err)
 	}
 }

@@ -5,11 +5,19 @@
 // ./newsdex.bleve) holds whole bleve indexes, "generations", written beside
 // each other, and a pointer file naming the current one:
 //
+//	DIR/NEWSDEX-INDEX  the marker: this folder is a newsdex index
 //	DIR/CURRENT        "gen-000007\n": the generation readers open
 //	DIR/gen-000007/    a complete scorch index (index_meta.json, store/root.bolt, store/*.zap)
 //	DIR/gen-000006/    the previous generation: a server may still be reading it
 //	DIR/tmp-3f9c0a1d/  a generation being written (or left by a writer that died)
 //	DIR/write.lock     flocked exclusively by the one writer (index build, index add)
+//
+// A writer touches only a folder that is an index: one holding the marker
+// (written when the index folder is created), or an index made before the
+// marker existed (a CURRENT naming a generation, or a plain bleve index),
+// which it marks. A new or empty folder becomes an index folder; any other
+// folder is refused with ErrNotIndex before anything in it is created or
+// deleted, so --index pointed at an ordinary folder never loses a file.
 //
 // A writer takes DIR/write.lock with a non-blocking flock, so a second writer
 // fails at once, and clears any tmp-* left behind by a writer that died. It
@@ -64,6 +72,7 @@ const BoltTimeout = "5s"
 const (
 	CurrentFile = "CURRENT"
 	LockFile    = "write.lock"
+	MarkerFile  = "NEWSDEX-INDEX"
 	genPrefix   = "gen-"
 	tmpPrefix   = "tmp-"
 )
@@ -73,6 +82,10 @@ var ErrNoIndex = errors.New("no index")
 
 // ErrVersion is wrapped by Open's error when the index has another mapping version.
 var ErrVersion = errors.New("mapping version mismatch")
+
+// ErrNotIndex is wrapped by Lock's error when DIR is a folder that is
+// neither empty nor an index: a writer refuses to touch it.
+var ErrNotIndex = errors.New("not an index folder")
 
 // ErrLocked is wrapped by Lock's error when another writer holds DIR.
 var ErrLocked = errors.New("index is locked by another writer")
@@ -230,23 +243,28 @@ type BulkOptions struct {
 	UnsafeBatch bool
 }
 
-// asyncErrors holds the first error scorch reported in the background
-// (persisting, merging) per index store folder, for BulkError.
-var asyncErrors sync.Map
-
 const asyncErrorCallback = "newsdex"
 
-func init() {
-	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = func(err error, path string) {
-		asyncErrors.LoadOrStore(filepath.Clean(path), err)
-	}
-}
+// errorLog holds the first error scorch reported in the background
+// (persisting, merging) per index store folder, for BulkError.
+type errorLog struct{ m sync.Map }
+
+func (l *errorLog) record(err error, path string) { l.m.LoadOrStore(filepath.Clean(path), err) }
+
+// asyncErrors registers newsdex's callback in scorch's registry of
+// background-error callbacks, once, on first use (before the first index
+// that names it is opened), and returns the log it records into.
+var asyncErrors = sync.OnceValue(func() *errorLog {
+	l := &errorLog{}
+	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = l.record
+	return l
+})
 
 // BulkError is the first error that the index made by CreateBulk at path met
 // in the background: with UnsafeBatch, a batch's write error is reported
 // only there.
 func BulkError(path string) error {
-	if v, ok := asyncErrors.Load(filepath.Join(path, "store")); ok {
+	if v, ok := asyncErrors().m.Load(filepath.Join(path, "store")); ok {
 		return v.(error)
 	}
 	return nil
@@ -267,7 +285,7 @@ func CreateBulk(path string, o BulkOptions) (bleve.Index, error) {
 	if err := idx.Close(); err != nil {
 		return nil, err
 	}
-	asyncErrors.Delete(filepath.Join(path, "store"))
+	asyncErrors().m.Delete(filepath.Join(path, "store"))
 	cfg := map[string]any{"bolt_timeout": BoltTimeout, "asyncErrorCallbackName": asyncErrorCallback}
 	if o.UnsafeBatch {
 		cfg["unsafe_batch"] = true
@@ -297,29 +315,51 @@ func OpenWrite(path string) (bleve.Index, error) {
 
 // Writer holds DIR's write lock.
 type Writer struct {
-	Dir  string
-	lock *os.File
+	Dir       string
+	lock      *os.File
+	created   bool     // Lock made DIR
+	made      []string // files Lock made in DIR (lock, marker)
+	committed bool     // a generation was committed: Close keeps what Lock made
 }
 
 // Lock takes DIR's write lock without waiting, creating DIR when needed, and
-// clears the tmp-* folders left by writers that died. When another writer
-// holds the lock the error wraps ErrLocked and says so.
+// clears the tmp-* folders left by writers that died. DIR must be a new or
+// empty folder or an index folder; any other folder is refused with an
+// error wrapping ErrNotIndex, and nothing in it is touched. When another
+// writer holds the lock the error wraps ErrLocked and says so.
 func Lock(dir string) (*Writer, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating index folder: %w", err)
-	}
-	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE, 0o644)
+	created, mark, err := checkFolder(dir)
 	if err != nil {
+		return nil, err
+	}
+	lockPath := filepath.Join(dir, LockFile)
+	_, statErr := os.Lstat(lockPath)
+	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		if created {
+			os.Remove(dir)
+		}
 		return nil, fmt.Errorf("opening the write lock: %w", err)
 	}
+	w := &Writer{Dir: dir, lock: f, created: created}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		w.made = append(w.made, lockPath)
+	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
+		w.created, w.made = false, nil // another writer uses the folder
+		w.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("%w: another index build or add is writing %s", ErrLocked, dir)
 		}
 		return nil, fmt.Errorf("locking %s: %w", filepath.Join(dir, LockFile), err)
 	}
-	w := &Writer{Dir: dir, lock: f}
+	if mark {
+		w.made = append(w.made, filepath.Join(dir, MarkerFile))
+		if err := writeAtomic(filepath.Join(dir, MarkerFile), []byte(markerText)); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("marking %s as an index folder: %w", dir, err)
+		}
+	}
 	if err := w.clearTemps(); err != nil {
 		w.Close()
 		return nil, err
@@ -327,13 +367,72 @@ func Lock(dir string) (*Writer, error) {
 	return w, nil
 }
 
-// Close releases the write lock.
+const markerText = "newsdex index folder 1\n"
+
+// checkFolder says whether dir may be written as an index folder: it creates
+// dir when it does not exist (created), and says whether the marker must be
+// written (mark). A folder that is neither empty nor an index is an error
+// wrapping ErrNotIndex.
+func checkFolder(dir string) (created, mark bool, err error) {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return false, false, fmt.Errorf("creating index folder: %w", err)
+		}
+		return true, true, nil
+	case err != nil:
+		if st, serr := os.Stat(dir); serr == nil && !st.IsDir() {
+			return false, false, fmt.Errorf("%w: %s is a file, not a folder", ErrNotIndex, dir)
+		}
+		return false, false, fmt.Errorf("reading the index folder: %w", err)
+	}
+	var others []string
+	for _, e := range entries {
+		switch e.Name() {
+		case MarkerFile:
+			return false, false, nil
+		case LockFile, MarkerFile + ".new":
+		default:
+			others = append(others, e.Name())
+		}
+	}
+	if len(others) == 0 {
+		return false, true, nil // an empty folder
+	}
+	// An index made before the marker: CURRENT naming a generation that is
+	// there, or a plain bleve index at DIR.
+	if gen, err := Current(dir); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, gen, "index_meta.json")); err == nil {
+			return false, true, nil
+		}
+	}
+	shown := others
+	if len(shown) > 3 {
+		shown = append(shown[:3:3], "...")
+	}
+	return false, false, fmt.Errorf("%w: %s holds other files (%s) and no %s; give --index a new or empty folder, or an index folder",
+		ErrNotIndex, dir, strings.Join(shown, ", "), MarkerFile)
+}
+
+// Close releases the write lock. When no generation was committed, it
+// removes what Lock made (the lock file, the marker, DIR itself), so a failed
+// first build leaves nothing behind.
 func (w *Writer) Close() error {
 	if w.lock == nil {
 		return nil
 	}
+	if !w.committed {
+		for _, p := range w.made {
+			os.Remove(p)
+		}
+		os.Remove(filepath.Join(w.Dir, MarkerFile+".new"))
+	}
 	err := w.lock.Close() // closing the descriptor releases the flock
 	w.lock = nil
+	if w.created && !w.committed {
+		os.Remove(w.Dir) // only when empty: another writer may have started meanwhile
+	}
 	return err
 }
 
@@ -466,6 +565,7 @@ func (w *Writer) Commit(tmp string) (string, error) {
 	if err := os.Rename(tmp, filepath.Join(w.Dir, gen)); err != nil {
 		return "", err
 	}
+	w.committed = true // DIR holds a generation now: Close keeps it
 	if err := syncDir(w.Dir); err != nil {
 		return "", err
 	}

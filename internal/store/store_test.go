@@ -350,3 +350,124 @@ func TestPlainIndexAtDir(t *testing.T) {
 		t.Errorf("after the first generation: %d docs", n)
 	}
 }
+
+// touch creates the file rel under dir with its folders.
+func touch(t *testing.T, dir, rel string) string {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("the user's own file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Issue 13 case 1: a writer pointed at an ordinary folder refuses it and
+// deletes nothing, even entries named like its own (tmp-*, gen-*).
+func TestNotAnIndexFolderIsLeftAlone(t *testing.T) {
+	for _, files := range [][]string{
+		{"tmp-photos/a.jpg", "gen-7/notes.txt"},
+		{"notes.txt"},
+		{"gen-000001/x", "CURRENT"}, // CURRENT naming nothing that is there
+	} {
+		dir := t.TempDir()
+		for _, f := range files {
+			touch(t, dir, f)
+		}
+		before := tree(t, dir)
+		w, err := Lock(dir)
+		if err == nil {
+			w.Close()
+			t.Fatalf("%v: Lock took an ordinary folder", files)
+		}
+		if !errors.Is(err, ErrNotIndex) || !strings.Contains(err.Error(), "not an index folder") ||
+			!strings.Contains(err.Error(), dir) {
+			t.Errorf("%v: error %v, want ErrNotIndex naming the folder", files, err)
+		}
+		if after := tree(t, dir); after != before {
+			t.Errorf("%v: the folder changed:\nbefore %s\nafter  %s", files, before, after)
+		}
+	}
+	file := touch(t, t.TempDir(), "plain.txt")
+	if _, err := Lock(file); !errors.Is(err, ErrNotIndex) {
+		t.Errorf("Lock of a file: %v, want ErrNotIndex", err)
+	}
+}
+
+// tree lists every path under dir.
+func tree(t *testing.T, dir string) string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestMarker(t *testing.T) {
+	// A new folder and an empty one become index folders, marked.
+	for _, dir := range []string{filepath.Join(t.TempDir(), "new", "idx"), t.TempDir()} {
+		build(t, dir, "one")
+		if _, err := os.Stat(filepath.Join(dir, MarkerFile)); err != nil {
+			t.Errorf("no marker in %s: %v", dir, err)
+		}
+		// Marked, it takes user-looking leftovers as its own again.
+		touch(t, dir, "tmp-left/x")
+		build(t, dir, "one", "two")
+		if _, err := os.Stat(filepath.Join(dir, "tmp-left")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a stale tmp-* of an index folder was kept: %v", err)
+		}
+	}
+
+	// An index written before the marker existed is adopted and marked.
+	dir := filepath.Join(t.TempDir(), "old")
+	build(t, dir, "one")
+	if err := os.Remove(filepath.Join(dir, MarkerFile)); err != nil {
+		t.Fatal(err)
+	}
+	build(t, dir, "one", "two")
+	if _, err := os.Stat(filepath.Join(dir, MarkerFile)); err != nil {
+		t.Errorf("the old index was not marked: %v", err)
+	}
+	if n := count(t, dir); n != 2 {
+		t.Errorf("count %d", n)
+	}
+}
+
+// A writer that made the folder and committed nothing removes it again.
+func TestFailedFirstWriterLeavesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	w, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := w.TempPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Discard(tmp)
+	w.Close()
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the folder is left: %v (%s)", err, tree(t, dir))
+	}
+	// An existing empty folder stays, and stays empty.
+	dir = t.TempDir()
+	w, err = Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if got := tree(t, dir); got != "." {
+		t.Errorf("an empty folder now holds %s", got)
+	}
+}
