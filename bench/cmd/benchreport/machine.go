@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,12 +174,16 @@ func lastLines(s string, n int) string {
 }
 
 // buildPeers compiles the peer programs into work and returns their paths by engine.
-func buildPeers(work string) (map[string]string, error) {
+// With engines named, only those peers are built.
+func buildPeers(work string, engines ...string) (map[string]string, error) {
 	peers := map[string]string{}
 	for _, p := range []struct{ engine, dir string }{
 		{engBleve, "bench/peers/plainbleve"},
 		{engSQLite, "bench/peers/sqlitefts"},
 	} {
+		if len(engines) > 0 && !slices.Contains(engines, p.engine) {
+			continue
+		}
 		bin := filepath.Join(work, filepath.Base(p.dir))
 		log.Printf("building the %s peer (%s)", p.engine, p.dir)
 		cmd := exec.Command("go", "build", "-o", bin, ".")

@@ -43,6 +43,7 @@ type config struct {
 	skipHTTP             bool
 	keep                 bool
 	breakdownIndex       string
+	only                 string
 }
 
 func main() {
@@ -66,6 +67,7 @@ func main() {
 	flag.BoolVar(&c.skipFull, "skip-full", false, "skip the full builds of the shared pages and headlines")
 	flag.BoolVar(&c.skipHTTP, "skip-http", false, "skip the HTTP load test")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary folder")
+	flag.StringVar(&c.only, "only", "", "run only this part and print it: relevance (the 1x index's FTS5 overlap and editors' topics MAP@100)")
 	flag.StringVar(&c.breakdownIndex, "breakdown", "", "only print the query cost breakdown of the newsdex index at this folder")
 	flag.Parse()
 	var err error
@@ -88,6 +90,24 @@ func main() {
 		renderBreakdown(&b, &Results{Breakdown: bd})
 		fmt.Print(b.String())
 		return
+	}
+	switch c.only {
+	case "":
+	case "relevance":
+		res, err := relevanceOnly(&c)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var b strings.Builder
+		renderRelevance(&b, res)
+		renderTopics(&b, res)
+		fmt.Print(b.String())
+		_, avg, _ := overlaps(res)
+		fmt.Printf("relevance at %s: FTS5 top-10 overlap %.1f of 10; editors' topics MAP@%d %.3f (%d topics); %.0f s\n",
+			res.Machine.Commit, avg, res.Topics.Depth, res.Topics.MAP, len(res.Topics.Topics), res.TotalSeconds)
+		return
+	default:
+		log.Fatalf("-only %q: want relevance", c.only)
 	}
 	var res *Results
 	if c.render != "" {

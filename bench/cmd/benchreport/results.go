@@ -11,6 +11,7 @@ type Results struct {
 	Builds       []BuildRun     `json:"builds"`
 	Queries      []QuerySet     `json:"queries"`
 	Breakdown    []Breakdown    `json:"breakdown"`
+	Topics       *TopicsResult  `json:"topics,omitempty"`
 	Experiments  *Experiments   `json:"experiments,omitempty"`
 	Process      []ProcessTime  `json:"process"`
 	Full         []FullBuild    `json:"full"`
@@ -120,4 +121,24 @@ type HTTPLevel struct {
 	P99ms     float64 `json:"p99_ms"`
 	MaxMs     float64 `json:"max_ms"`
 	ServerRSS int64   `json:"server_max_rss_bytes,omitempty"`
+}
+
+// TopicsResult is the editors' topics test on the 1x index: per topic, the
+// average precision of newsdex's top Depth for the topic's plain words,
+// against the articles Reuters' editors labelled with it.
+type TopicsResult struct {
+	Depth       int       `json:"depth"`
+	MinArticles int       `json:"min_articles"`
+	MAP         float64   `json:"map"`
+	Topics      []TopicAP `json:"topics"`
+}
+
+// TopicAP is one topic's query and score.
+type TopicAP struct {
+	Topic         string  `json:"topic"`
+	Query         string  `json:"query"`
+	Relevant      int     `json:"relevant"`
+	Hits          uint64  `json:"hits"`
+	RelevantTop10 int     `json:"relevant_top10"`
+	AP            float64 `json:"ap"`
 }

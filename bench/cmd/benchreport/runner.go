@@ -118,6 +118,12 @@ func (r *runner) scaled(articles string) error {
 				r.errorf("breakdown: %v", err)
 			}
 			r.res.Breakdown = bd
+			log.Printf("editors' topics, newsdex 1x")
+			if topics, err := topicsOf(articles); err != nil {
+				r.errorf("editors' topics: %v", err)
+			} else if r.res.Topics, err = productTopics(r.index1x, topics); err != nil {
+				r.errorf("editors' topics: %v", err)
+			}
 			log.Printf("experiments: scoring variants and facet forms, 1x")
 			exp, err := r.experiments(articles, r.index1x, qreps)
 			if err != nil {
