@@ -12,10 +12,17 @@ all: build
 build:
 	$(GO) build -o $(BIN)/ ./cmd/index ./cmd/search
 
-# The README's test command: unit, golden, end-to-end and browser tests.
+# The README's test command: unit, golden, end-to-end, README-example and
+# browser tests. The browser test skips without a chromium; say so, last.
+CHROMIUM := $(or $(NEWSDEX_CHROMIUM),$(shell command -v chromium chromium-browser google-chrome google-chrome-stable 2>/dev/null | head -n1))
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
+ifeq ($(CHROMIUM),)
+	@echo "make test: the browser test (internal/server TestBrowser) was SKIPPED: no chromium found (apt-get install chromium, or set NEWSDEX_CHROMIUM)"
+else
+	@echo "make test: the browser test ran with $(CHROMIUM)"
+endif
 
 # Benchmarks on the shared corpus, side by side with plain bleve and SQLite
 # FTS5 (separate modules under bench/peers); writes BENCHMARKS.md and
