@@ -1,18 +1,22 @@
 package main
 
 import (
-	"os"
-	"os/signal"
+	"context"
 
 	"github.com/spf13/cobra"
 
-	"newsdex/internal/indexer"
+	"newsdex/internal/catalog"
+	"newsdex/internal/cli"
 	"newsdex/internal/store"
 )
 
-func init() { commandFiles = append(commandFiles, newExportCmd) }
+type exportOptions struct {
+	IO  *cli.IO
+	Dir string
+}
 
-func newExportCmd() *cobra.Command {
+func newCmdExport(ios *cli.IO, runF func(context.Context, *exportOptions) error) *cobra.Command {
+	opts := &exportOptions{IO: ios}
 	var dir string
 	cmd := &cobra.Command{
 		Use:   "export [--index DIR]",
@@ -21,19 +25,25 @@ func newExportCmd() *cobra.Command {
 ordered by id. "index build" of that output makes an index with the same ids,
 counts and fields.`,
 		Example: `  index export --index news.bleve | gzip > news.jsonl.gz`,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ix, err := store.Open(store.ResolveDir(dir))
-			if err != nil {
-				return err
+		Args:    cli.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Dir = store.ResolveDir(dir)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			defer ix.Close()
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
-			_, err = indexer.Export(ctx, ix, cmd.OutOrStdout())
-			return err
+			return exportRun(cmd.Context(), opts)
 		},
 	}
 	indexFlag(cmd, &dir)
 	return cmd
+}
+
+func exportRun(ctx context.Context, opts *exportOptions) error {
+	ix, err := store.Open(opts.Dir)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	_, err = catalog.Export(ctx, ix, opts.IO.Out)
+	return err
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"newsdex/internal/catalog"
 	"newsdex/internal/indexer"
 	"newsdex/internal/item"
 	"newsdex/internal/store"
@@ -71,10 +72,10 @@ func decodeItems(t *testing.T, s string) []item.Item {
 	return its
 }
 
-func statsOf(t *testing.T, dir string) indexer.IndexStats {
+func statsOf(t *testing.T, dir string) catalog.IndexStats {
 	t.Helper()
 	r := mustIndex(t, "stats", "--json", "--index", dir)
-	var st indexer.IndexStats
+	var st catalog.IndexStats
 	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
 		t.Fatalf("stats --json: %v\n%s", err, r.stdout)
 	}

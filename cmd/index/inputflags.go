@@ -1,10 +1,12 @@
 package main
 
 import (
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"newsdex/internal/cli"
 	"newsdex/internal/input"
+	"newsdex/internal/store"
 )
 
 // inputFlags are the flags of every command that reads PATH arguments
@@ -21,8 +23,9 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 		"refuse pages larger than this many bytes")
 }
 
-// options turns the flags into input.Options; a bad flag is a usage error.
-func (f *inputFlags) options() (input.Options, error) {
+// options turns the flags into input.Options reading "-" from stdin; a bad
+// flag is a usage error.
+func (f *inputFlags) options(ios *cli.IO) (input.Options, error) {
 	fields, err := input.ParseFieldFlags(f.fields)
 	if err != nil {
 		return input.Options{}, cli.Usage(err)
@@ -30,5 +33,18 @@ func (f *inputFlags) options() (input.Options, error) {
 	if f.maxPageBytes <= 0 {
 		return input.Options{}, cli.Usagef("--max-page-bytes %d: want a positive number of bytes", f.maxPageBytes)
 	}
-	return input.Options{Fields: fields, MaxPageBytes: f.maxPageBytes}, nil
+	return input.Options{Fields: fields, MaxPageBytes: f.maxPageBytes, Stdin: ios.In}, nil
+}
+
+// needPaths is the Args of the commands that read PATH arguments.
+func needPaths(_ *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return cli.Usagef("no PATH given (a page, JSON lines, an archive, a folder or -)")
+	}
+	return nil
+}
+
+// indexFlag registers --index.
+func indexFlag(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVar(dir, "index", "", "index folder (default $"+store.EnvDir+", else ./"+store.DefaultDir+")")
 }

@@ -1,5 +1,11 @@
 // Command index reads news pages and JSON lines and builds, updates and
 // inspects the newsdex index.
+//
+// Each subcommand lives in its own file as a constructor, newCmdX(ios, runF),
+// that wires flags into an options struct, and a run function, xRun(ctx,
+// opts), that does the work on the injected streams; tests run both in the
+// process. runF, when not nil, replaces the run function (tests of flag
+// parsing).
 package main
 
 import (
@@ -8,9 +14,10 @@ import (
 	"newsdex/internal/cli"
 )
 
-func main() { cli.Main(newRootCmd()) }
+func main() { cli.Main(newCmdRoot) }
 
-func newRootCmd() *cobra.Command {
+// newCmdRoot is the index command with all its subcommands.
+func newCmdRoot(ios *cli.IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "index",
 		Short: "Read news pages and JSON lines into a newsdex index",
@@ -18,20 +25,15 @@ func newRootCmd() *cobra.Command {
 and builds, updates and inspects the bleve index that search reads.
 
 The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.bleve.`,
+		Args: cli.NoCommand,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	root.AddCommand(subcommands()...)
+	root.AddCommand(
+		newCmdParse(ios, nil),
+		newCmdBuild(ios, nil),
+		newCmdAdd(ios, nil),
+		newCmdStats(ios, nil),
+		newCmdExport(ios, nil),
+	)
 	return root
 }
-
-// subcommands lists the commands; each lives in its own file.
-func subcommands() []*cobra.Command {
-	var cmds []*cobra.Command
-	for _, f := range commandFiles {
-		cmds = append(cmds, f())
-	}
-	return cmds
-}
-
-// commandFiles is filled by each command file's init, so that command files
-// can be added without touching this one.
-var commandFiles []func() *cobra.Command

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -11,9 +12,14 @@ import (
 	"newsdex/internal/input"
 )
 
-func init() { commandFiles = append(commandFiles, newParseCmd) }
+type parseOptions struct {
+	IO    *cli.IO
+	Input input.Options
+	Paths []string
+}
 
-func newParseCmd() *cobra.Command {
+func newCmdParse(ios *cli.IO, runF func(context.Context, *parseOptions) error) *cobra.Command {
+	opts := &parseOptions{IO: ios}
 	var in inputFlags
 	cmd := &cobra.Command{
 		Use:   "parse [--field ours=theirs]... PATH...",
@@ -29,45 +35,52 @@ skipped, 2 on usage errors.`,
 		Example: `  index parse testdata/pages/
   index parse --field title=headline --field region=category \
       --field summary=short_description --field url=link news_category.jsonl`,
+		Args: needPaths,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return cli.Usagef("no PATH given (a page, JSON lines, an archive, a folder or -)")
-			}
-			opt, err := in.options()
-			if err != nil {
+			var err error
+			if opts.Input, err = in.options(ios); err != nil {
 				return err
 			}
-			opt.Stdin = cmd.InOrStdin()
-			out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
-			enc := json.NewEncoder(out)
-			enc.SetEscapeHTML(false)
-			skipped := 0
-			err = input.Read(cmd.Context(), args, opt, func(r input.Record) error {
-				if r.Err != nil {
-					skipped++
-					fmt.Fprintln(cmd.ErrOrStderr(), r.Err)
-					return nil
-				}
-				for i := range r.Items {
-					if err := enc.Encode(&r.Items[i]); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if ferr := out.Flush(); err == nil {
-				err = ferr
+			opts.Paths = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if err != nil {
-				return err
-			}
-			if skipped > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "index parse: %d skipped\n", skipped)
-				return cli.SilentError{Code: cli.ExitFailure}
-			}
-			return nil
+			return parseRun(cmd.Context(), opts)
 		},
 	}
 	in.register(cmd.Flags())
 	return cmd
+}
+
+// parseRun prints the items of opts.Paths as JSON lines, reporting what it
+// skips.
+func parseRun(ctx context.Context, opts *parseOptions) error {
+	out := bufio.NewWriterSize(opts.IO.Out, 64<<10)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	skipped := 0
+	err := input.Read(ctx, opts.Paths, opts.Input, func(r input.Record) error {
+		if r.Err != nil {
+			skipped++
+			fmt.Fprintln(opts.IO.Err, r.Err)
+			return nil
+		}
+		for i := range r.Items {
+			if err := enc.Encode(&r.Items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	if skipped > 0 {
+		fmt.Fprintf(opts.IO.Err, "index parse: %d skipped\n", skipped)
+		return cli.SilentError{Code: cli.ExitFailure}
+	}
+	return nil
 }

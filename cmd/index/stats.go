@@ -1,21 +1,25 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"newsdex/internal/indexer"
+	"newsdex/internal/catalog"
+	"newsdex/internal/cli"
 	"newsdex/internal/store"
 )
 
-func init() { commandFiles = append(commandFiles, newStatsCmd) }
+type statsOptions struct {
+	IO   *cli.IO
+	Dir  string
+	JSON bool
+}
 
-func newStatsCmd() *cobra.Command {
-	var (
-		dir     string
-		jsonOut bool
-	)
+func newCmdStats(ios *cli.IO, runF func(context.Context, *statsOptions) error) *cobra.Command {
+	opts := &statsOptions{IO: ios}
+	var dir string
 	cmd := &cobra.Command{
 		Use:   "stats [--index DIR] [--json]",
 		Short: "Show what the index holds: items by kind, region and month, dates, size",
@@ -23,30 +27,38 @@ func newStatsCmd() *cobra.Command {
 the first and last dates and the size on disk. --json prints one JSON object:
 {"total":N,"by_kind":{...},"by_region":{...},"by_month":{"1987-03":N,...},
 "first_date":"...","last_date":"...","size_bytes":N}.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ix, err := store.Open(store.ResolveDir(dir))
-			if err != nil {
-				return err
+		Args: cli.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Dir = store.ResolveDir(dir)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			defer ix.Close()
-			st, err := indexer.Stats(ix)
-			if err != nil {
-				return err
-			}
-			if jsonOut {
-				b, err := st.JSON()
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), string(b))
-				return nil
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "index\t%s (%s)\n", ix.Dir, ix.Gen)
-			return st.WriteTable(cmd.OutOrStdout())
+			return statsRun(cmd.Context(), opts)
 		},
 	}
 	indexFlag(cmd, &dir)
-	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the stats as one JSON object")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the stats as one JSON object")
 	return cmd
+}
+
+func statsRun(_ context.Context, opts *statsOptions) error {
+	ix, err := store.Open(opts.Dir)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	st, err := catalog.Stats(ix)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		b, err := st.JSON()
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(opts.IO.Out, string(b))
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "index\t%s (%s)\n", ix.Dir, ix.Gen)
+	return st.WriteTable(opts.IO.Out)
 }

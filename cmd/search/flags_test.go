@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -25,23 +26,40 @@ func TestFlagsToRequest(t *testing.T) {
 		{[]string{"--region", "Europe", "--region", "Asia Pacific"}, query.Request{Regions: []string{"Europe", "Asia Pacific"}, Limit: 10, Page: 1}},
 		{[]string{"--region", "a,b"}, query.Request{Regions: []string{"a,b"}, Limit: 10, Page: 1}},
 		{[]string{"--kind", "teaser", "--sort", "oldest", "--limit", "50", "--page", "3"}, query.Request{Kind: "teaser", Sort: "oldest", Limit: 50, Page: 3}},
-		{[]string{"--after", "abc", "--facets", "--json"}, query.Request{After: "abc", Limit: 10, Page: 1}},
+		{[]string{"--after", readmeCursor, "oil"}, query.Request{Query: "oil", After: readmeCursor, Limit: 10, Page: 1}},
 	}
 	for _, tt := range tests {
-		cmd, f := newSearchCmdFlags()
-		if err := cmd.ParseFlags(tt.args); err != nil {
-			t.Errorf("%q: %v", tt.args, err)
+		got, code, stderr := parseSearch(t, tt.args...)
+		if code != 0 {
+			t.Errorf("%q: exit %d: %s", tt.args, code, stderr)
 			continue
 		}
-		got := f.request(cmd.Flags().Args())
-		if diff := cmp.Diff(tt.want, got); diff != "" {
+		if diff := cmp.Diff(tt.want, got.Request); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
 		}
 	}
-	cmd, f := newSearchCmdFlags()
-	if err := cmd.ParseFlags([]string{"--facets", "--json", "--index", "d"}); err != nil || !f.facets || !f.json || f.index != "d" {
-		t.Errorf("facets %v json %v index %q: %v", f.facets, f.json, f.index, err)
+	got, _, _ := parseSearch(t, "--facets", "--json", "--index", "d")
+	if !got.Facets || !got.JSON || got.Dir != "d" {
+		t.Errorf("facets %v json %v index %q", got.Facets, got.JSON, got.Dir)
 	}
+}
+
+// parseSearch runs the search command on args in the process with its run
+// function replaced, and returns the options it would have run with.
+func parseSearch(t *testing.T, args ...string) (searchOptions, int, string) {
+	t.Helper()
+	ios, _, stderr := testIO("")
+	var got searchOptions
+	cmd := newCmdSearch(ios, func(_ context.Context, o *searchOptions) error { got = *o; return nil })
+	code := cli.Run(context.Background(), cmd, ios, args)
+	return got, code, stderr.String()
+}
+
+// testIO is streams for a command run in the process: stdin, and buffers
+// for stdout and stderr.
+func testIO(stdin string) (*cli.IO, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return &cli.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb}, &out, &errb
 }
 
 // TestBadFlags runs the command in the process: each bad input is one line
@@ -71,8 +89,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"get"}, "search get: accepts 1 arg(s), received 0"},
 	}
 	for _, tt := range tests {
-		var out, errb bytes.Buffer
-		code := cli.Run(newRootCmd(), tt.args, &out, &errb)
+		ios, out, errb := testIO("")
+		code := cli.Run(context.Background(), newCmdRoot(ios), ios, tt.args)
 		if code != cli.ExitUsage {
 			t.Errorf("%q: exit %d, want %d (stderr %q)", tt.args, code, cli.ExitUsage, errb.String())
 		}
@@ -96,3 +114,6 @@ func TestFragment(t *testing.T) {
 		t.Errorf("bold: %q, want %q", got, want)
 	}
 }
+
+// readmeCursor is the next cursor of README's example search.
+const readmeCursor = "eyJzIjoicmVsZXZhbmNlIiwiayI6WyIwLjEyMzc4Njc2NzAwNDkwMjQ5IiwiYWFmODU0MWFkMGY1NGM0YSJdfQ"

@@ -1,55 +1,70 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"newsdex/internal/cli"
 	"newsdex/internal/item"
 	"newsdex/internal/query"
 	"newsdex/internal/store"
 )
 
-func init() { commandFiles = append(commandFiles, newGetCmd) }
+type getOptions struct {
+	IO   *cli.IO
+	Dir  string
+	ID   string
+	JSON bool
+}
 
-func newGetCmd() *cobra.Command {
-	var index string
-	var asJSON bool
+func newCmdGet(ios *cli.IO, runF func(context.Context, *getOptions) error) *cobra.Command {
+	opts := &getOptions{IO: ios}
+	var dir string
 	cmd := &cobra.Command{
 		Use:   "get ID",
 		Short: "Print one whole item by its id",
 		Long: `get prints the item with this id, body included: the id search prints with each hit.
 
 The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.bleve.`,
-		Args: cobra.ExactArgs(1),
+		Args: cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			idx, err := store.Open(store.ResolveDir(index))
-			if err != nil {
-				return err
+			opts.Dir = store.ResolveDir(dir)
+			opts.ID = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			defer idx.Close()
-			it, err := query.NewSearcher(idx).Get(cmd.Context(), args[0])
-			if errors.Is(err, query.ErrNotFound) {
-				return fmt.Errorf("no item with id %q", args[0])
-			}
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return query.WriteItemJSON(cmd.OutOrStdout(), it)
-			}
-			p := newPrinter(cmd.OutOrStdout())
-			printItem(p, it)
-			return p.err
+			return getRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&index, "index", "", "index folder (default $NEWSDEX_INDEX, else ./newsdex.bleve)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the item as JSON")
+	cmd.Flags().StringVar(&dir, "index", "", "index folder (default $NEWSDEX_INDEX, else ./newsdex.bleve)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the item as JSON")
 	return cmd
 }
 
+func getRun(ctx context.Context, opts *getOptions) error {
+	idx, err := store.Open(opts.Dir)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	it, err := query.NewSearcher(idx).Get(ctx, opts.ID)
+	if errors.Is(err, query.ErrNotFound) {
+		return fmt.Errorf("no item with id %q", opts.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return query.WriteItemJSON(opts.IO.Out, it)
+	}
+	p := newPrinter(opts.IO)
+	printItem(p, it)
+	return p.err
+}
 func printItem(p *printer, it *item.Item) {
 	p.printf("%s\n\n", it.Title)
 	field := func(name, v string) {

@@ -3,92 +3,64 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"newsdex/internal/cli"
 	"newsdex/internal/query"
 	"newsdex/internal/store"
 )
 
-func main() { cli.Main(newRootCmd()) }
+func main() { cli.Main(newCmdRoot) }
 
-// commandFiles is filled by each subcommand file's init (get, serve).
-var commandFiles []func() *cobra.Command
-
-func newRootCmd() *cobra.Command {
-	root := newSearchCmd()
-	for _, f := range commandFiles {
-		root.AddCommand(f())
-	}
+// newCmdRoot is the search command with its subcommands, get and serve.
+//
+// Each command is a constructor, newCmdX(ios, runF), that wires flags into an
+// options struct, and a run function, xRun(ctx, opts), that does the work on
+// the injected streams; tests run both in the process. runF, when not nil,
+// replaces the run function (tests of flag parsing).
+func newCmdRoot(ios *cli.IO) *cobra.Command {
+	root := newCmdSearch(ios, nil)
+	root.AddCommand(newCmdGet(ios, nil), newCmdServe(ios, nil))
 	return root
 }
 
-// searchFlags are the search command's flags.
-type searchFlags struct {
-	index   string
-	from    string
-	to      string
-	regions []string
-	kind    string
-	sort    string
-	limit   int
-	page    int
-	after   string
-	facets  bool
-	json    bool
+// searchOptions are what the search command does.
+type searchOptions struct {
+	IO      *cli.IO
+	Dir     string // the index folder, resolved
+	Request query.Request
+	Facets  bool
+	JSON    bool
 }
 
-// request is the query request the flags and arguments ask for. The words of
-// QUERY may come as one argument or several.
-func (f *searchFlags) request(args []string) query.Request {
-	return query.Request{
-		Query:   strings.Join(args, " "),
-		From:    f.from,
-		To:      f.to,
-		Regions: f.regions,
-		Kind:    f.kind,
-		Sort:    f.sort,
-		Limit:   f.limit,
-		Page:    f.page,
-		After:   f.after,
+// flagName is the flag or argument that sets a request parameter.
+func flagName(param string) string {
+	if param == "q" {
+		return "QUERY"
 	}
-}
-
-// flagNames maps a request parameter to the flag or argument that sets it.
-var flagNames = map[string]string{
-	"q": "QUERY", "from": "--from", "to": "--to", "region": "--region", "kind": "--kind",
-	"sort": "--sort", "limit": "--limit", "page": "--page", "after": "--after",
+	return "--" + param
 }
 
 // usageError turns a *query.ParamError into a usage error naming the flag.
 func usageError(err error) error {
 	var pe *query.ParamError
 	if errors.As(err, &pe) {
-		name := flagNames[pe.Param]
-		if name == "" {
-			name = pe.Param
-		}
-		return cli.Usagef("%s: %s", name, pe.Msg)
+		return cli.Usagef("%s: %s", flagName(pe.Param), pe.Msg)
 	}
 	return err
 }
 
-func newSearchCmd() *cobra.Command {
-	cmd, _ := newSearchCmdFlags()
-	return cmd
-}
-
-// newSearchCmdFlags is the search command and the flags it fills.
-func newSearchCmdFlags() (*cobra.Command, *searchFlags) {
-	f := &searchFlags{}
+func newCmdSearch(ios *cli.IO, runF func(context.Context, *searchOptions) error) *cobra.Command {
+	opts := &searchOptions{IO: ios}
+	var dir string
+	req := &opts.Request
 	cmd := &cobra.Command{
 		Use:   "search [QUERY] [flags]",
 		Short: "Search a newsdex index",
@@ -118,44 +90,49 @@ The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.ble
   search get ID`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSearch(cmd, f, args)
+			// The words of QUERY may come as one argument or several.
+			req.Query = strings.Join(args, " ")
+			if err := req.Validate(); err != nil {
+				return usageError(err)
+			}
+			opts.Dir = store.ResolveDir(dir)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return searchRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.index, "index", "", "index folder (default $NEWSDEX_INDEX, else ./newsdex.bleve)")
-	fl.StringVar(&f.from, "from", "", "earliest date: YYYY-MM-DD, YYYY-MM, RFC 3339, or 7d/24h back from now")
-	fl.StringVar(&f.to, "to", "", "latest date, inclusive (same forms as --from)")
-	fl.StringArrayVar(&f.regions, "region", nil, "section or region, exact and case-insensitive; repeat for any of several")
-	fl.StringVar(&f.kind, "kind", "", "article or teaser (default both)")
-	fl.StringVar(&f.sort, "sort", "", "relevance, newest or oldest (default relevance with a QUERY, newest without)")
-	fl.IntVar(&f.limit, "limit", query.DefaultLimit, fmt.Sprintf("hits per page, 1 to %d", query.MaxLimit))
-	fl.IntVar(&f.page, "page", 1, "page number, from 1")
-	fl.StringVar(&f.after, "after", "", "continue after the last hit of an earlier search (its next cursor)")
-	fl.BoolVar(&f.facets, "facets", false, "print counts by region, kind and month under the hits")
-	fl.BoolVar(&f.json, "json", false, "print the response as JSON, as GET /api/search returns it")
-	return cmd, f
+	fl.StringVar(&dir, "index", "", "index folder (default $NEWSDEX_INDEX, else ./newsdex.bleve)")
+	fl.StringVar(&req.From, "from", "", "earliest date: YYYY-MM-DD, YYYY-MM, RFC 3339, or 7d/24h back from now")
+	fl.StringVar(&req.To, "to", "", "latest date, inclusive (same forms as --from)")
+	fl.StringArrayVar(&req.Regions, "region", nil, "section or region, exact and case-insensitive; repeat for any of several")
+	fl.StringVar(&req.Kind, "kind", "", "article or teaser (default both)")
+	fl.StringVar(&req.Sort, "sort", "", "relevance, newest or oldest (default relevance with a QUERY, newest without)")
+	fl.IntVar(&req.Limit, "limit", query.DefaultLimit, fmt.Sprintf("hits per page, 1 to %d", query.MaxLimit))
+	fl.IntVar(&req.Page, "page", 1, "page number, from 1")
+	fl.StringVar(&req.After, "after", "", "continue after the last hit of an earlier search (its next cursor)")
+	fl.BoolVar(&opts.Facets, "facets", false, "print counts by region, kind and month under the hits")
+	fl.BoolVar(&opts.JSON, "json", false, "print the response as JSON, as GET /api/search returns it")
+	return cmd
 }
 
-func runSearch(cmd *cobra.Command, f *searchFlags, args []string) error {
-	req := f.request(args)
-	if err := req.Validate(); err != nil {
-		return usageError(err)
-	}
-	idx, err := store.Open(store.ResolveDir(f.index))
+// searchRun answers opts.Request from the index, as JSON or for people.
+func searchRun(ctx context.Context, opts *searchOptions) error {
+	idx, err := store.Open(opts.Dir)
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
-	resp, err := query.NewSearcher(idx).Search(cmd.Context(), req)
+	resp, err := query.NewSearcher(idx).Search(ctx, opts.Request)
 	if err != nil {
 		return usageError(err)
 	}
-	out := cmd.OutOrStdout()
-	if f.json {
-		return resp.WriteJSON(out)
+	if opts.JSON {
+		return resp.WriteJSON(opts.IO.Out)
 	}
-	p := newPrinter(out)
-	p.response(resp, req, f.facets)
+	p := newPrinter(opts.IO)
+	p.response(resp, opts.Request, opts.Facets)
 	return p.err
 }
 
@@ -166,16 +143,8 @@ type printer struct {
 	err  error
 }
 
-func newPrinter(w io.Writer) *printer {
-	return &printer{w: w, bold: isTerminal(w)}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	return term.IsTerminal(int(f.Fd()))
+func newPrinter(ios *cli.IO) *printer {
+	return &printer{w: ios.Out, bold: ios.Bold}
 }
 
 func (p *printer) printf(format string, args ...any) {

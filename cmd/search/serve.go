@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,18 +14,18 @@ import (
 	"newsdex/internal/store"
 )
 
-func init() { commandFiles = append(commandFiles, newServeCmd) }
-
+// serveOptions are what search serve does: server.Config from the flags.
 type serveOptions struct {
-	index      string
-	addr       string
-	corsOrigin string
-	reload     time.Duration
-	logFormat  string
+	IO     *cli.IO
+	Config server.Config
 }
 
-func newServeCmd() *cobra.Command {
-	var o serveOptions
+func newCmdServe(ios *cli.IO, runF func(context.Context, *serveOptions) error) *cobra.Command {
+	opts := &serveOptions{IO: ios}
+	var (
+		dir, addr, corsOrigin, logFormat string
+		reload                           time.Duration
+	)
 	cmd := &cobra.Command{
 		Use:   "serve [--index DIR] [--addr HOST:PORT] [--cors-origin ORIGIN]",
 		Short: "Serve search over HTTP: a JSON API and a search page",
@@ -50,47 +46,51 @@ old one finish on it. With no index yet it serves 503s until one appears.
 It binds to localhost unless --addr says otherwise; SIGINT or SIGTERM stop it
 gracefully. The index folder comes from --index DIR, else $NEWSDEX_INDEX, else
 ./newsdex.bleve. Access logs go to stderr, one line per request.`,
-		Args: cobra.NoArgs,
+		Args: cli.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runServe(cmd.Context(), o, cmd.ErrOrStderr())
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				return cli.Usagef("--addr: %v", err)
+			}
+			if reload <= 0 {
+				return cli.Usagef("--reload-interval: must be positive")
+			}
+			if corsOrigin != "" && corsOrigin != "*" && !strings.Contains(corsOrigin, "://") {
+				return cli.Usagef("--cors-origin: want an origin such as https://example.org, or *")
+			}
+			var handler slog.Handler
+			switch logFormat {
+			case "text":
+				handler = slog.NewTextHandler(ios.Err, nil)
+			case "json":
+				handler = slog.NewJSONHandler(ios.Err, nil)
+			default:
+				return cli.Usagef("--log-format: want text or json, not %q", logFormat)
+			}
+			opts.Config = server.Config{
+				Dir:            store.ResolveDir(dir),
+				Addr:           addr,
+				CORSOrigin:     corsOrigin,
+				ReloadInterval: reload,
+				Logger:         slog.New(handler),
+				Announce:       ios.Err,
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return serveRun(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.index, "index", "", "index folder (default $NEWSDEX_INDEX, else ./newsdex.bleve)")
-	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
-	f.StringVar(&o.corsOrigin, "cors-origin", "", "let this browser origin call the API (\"*\" for any); CORS is off without it")
-	f.DurationVar(&o.reload, "reload-interval", 2*time.Second, "how often to look for a new index generation")
-	f.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
+	f.StringVar(&dir, "index", "", "index folder (default $NEWSDEX_INDEX, else ./newsdex.bleve)")
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	f.StringVar(&corsOrigin, "cors-origin", "", "let this browser origin call the API (\"*\" for any); CORS is off without it")
+	f.DurationVar(&reload, "reload-interval", 2*time.Second, "how often to look for a new index generation")
+	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	return cmd
 }
 
-func runServe(ctx context.Context, o serveOptions, stderr io.Writer) error {
-	if _, _, err := net.SplitHostPort(o.addr); err != nil {
-		return cli.Usagef("--addr: %v", err)
-	}
-	if o.reload <= 0 {
-		return cli.Usagef("--reload-interval: must be positive")
-	}
-	if o.corsOrigin != "" && o.corsOrigin != "*" && !strings.Contains(o.corsOrigin, "://") {
-		return cli.Usagef("--cors-origin: want an origin such as https://example.org, or *")
-	}
-	var handler slog.Handler
-	switch o.logFormat {
-	case "text":
-		handler = slog.NewTextHandler(stderr, nil)
-	case "json":
-		handler = slog.NewJSONHandler(stderr, nil)
-	default:
-		return cli.Usagef("--log-format: want text or json, not %q", o.logFormat)
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return server.Run(ctx, server.Config{
-		Dir:            store.ResolveDir(o.index),
-		Addr:           o.addr,
-		CORSOrigin:     o.corsOrigin,
-		ReloadInterval: o.reload,
-		Logger:         slog.New(handler),
-		Announce:       stderr,
-	})
+// serveRun serves until ctx is cancelled (SIGINT or SIGTERM, see
+// cli.SignalContext), then shuts down gracefully.
+func serveRun(ctx context.Context, opts *serveOptions) error {
+	return server.Run(ctx, opts.Config)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"newsdex/internal/catalog"
 	"newsdex/internal/input"
 	"newsdex/internal/item"
 	"newsdex/internal/store"
@@ -68,7 +69,7 @@ func all(t *testing.T, dir string) map[string]item.Item {
 	}
 	defer ix.Close()
 	var buf bytes.Buffer
-	if _, err := Export(context.Background(), ix, &buf); err != nil {
+	if _, err := catalog.Export(context.Background(), ix, &buf); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]item.Item{}
@@ -165,7 +166,7 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := Stats(ix)
+	st, err := catalog.Stats(ix)
 	ix.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +175,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("size %d", st.SizeBytes)
 	}
 	st.SizeBytes = 0
-	wantSt := IndexStats{
+	wantSt := catalog.IndexStats{
 		Total:     8,
 		ByKind:    map[string]uint64{"article": 4, "teaser": 4},
 		ByRegion:  map[string]uint64{"Europe": 6, "Africa": 1, "Americas": 1},
@@ -198,7 +199,7 @@ func TestBuild(t *testing.T) {
 	// Export, then build the export: the same items.
 	var exp bytes.Buffer
 	ix, _ = store.Open(dir)
-	n, err := Export(context.Background(), ix, &exp)
+	n, err := catalog.Export(context.Background(), ix, &exp)
 	ix.Close()
 	if err != nil || n != 8 {
 		t.Fatalf("export: %d, %v", n, err)

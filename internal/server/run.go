@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"newsdex/internal/indexer"
+	"newsdex/internal/catalog"
 )
 
 // Timeouts of the HTTP server. A search is bounded by DefaultSearchTimeout,
@@ -119,4 +119,4 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 // generationStats is the /api/stats object: what index stats --json prints.
-func generationStats(g *Generation) (any, error) { return indexer.Stats(g.Index) }
+func generationStats(g *Generation) (any, error) { return catalog.Stats(g.Index) }

@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"newsdex/internal/server/loadgen"
+	"newsdex/bench/loadgen"
 )
 
 // httpLoad serves the 1x index with bin/search serve on a loopback port and

@@ -105,7 +105,7 @@ func renderMethod(b *strings.Builder, res *Results) {
 - **Relevance.** For each ranked query, how many of newsdex's top 10 ids are in SQLite FTS5's top 10 by `+"`bm25()`"+`.
 - **Editors' topics.** Reuters' own topic labels as relevance: for each topic with at least 20 labelled articles, its plain words
   as the query through newsdex's request (top 100), its labelled articles as the relevant set; mean average precision at 100.
-- **HTTP.** `+"`bin/search serve`"+` on 127.0.0.1 over the 1x index; closed-loop clients (`+"`internal/server/loadgen`"+`) cycle through
+- **HTTP.** `+"`bin/search serve`"+` on 127.0.0.1 over the 1x index; closed-loop clients (`+"`bench/loadgen`"+`) cycle through
   the ten queries as `+"`GET /api/search`"+`, %.0f s or %d requests per level, whichever comes first, after a 2 s warm-up.
   Client and server share the same %d CPUs.
 - **Go benchmarks.** `+"`go test -run '^$' -bench . -benchmem -benchtime %s`"+` over `+"`./internal/... ./cmd/...`"+`.
