@@ -74,6 +74,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--from", "yesterday"}, `search: --from: invalid date "yesterday"`},
 		{[]string{"--to", "1987-02-30"}, `search: --to: invalid date "1987-02-30"`},
 		{[]string{"--from", "1987-04-01", "--to", "1987-03-01"}, "search: --from: 1987-04-01 is after to (1987-03-01)"},
+		{[]string{"--from", "1500-01-01"}, "search: --from: date 1500-01-01T00:00:00Z out of range (1677-12-01 to 2262-04-11)"},
+		{[]string{"--to", "20000w"}, "search: --to: date 1643-"},
 		{[]string{"--kind", "video"}, `search: --kind: unknown kind "video" (want article or teaser)`},
 		{[]string{"--sort", "date"}, `search: --sort: unknown sort "date"`},
 		{[]string{"--limit", "-1"}, "search: --limit: -1 is out of range (1 to 1000)"},

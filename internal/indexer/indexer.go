@@ -480,6 +480,9 @@ func (r *runner) record(rec input.Record) error {
 		r.files++
 		r.lastFile = rec.File
 	}
+	if rec.Err == nil {
+		rec.Err = r.admit(rec)
+	}
 	if rec.Err != nil {
 		r.skipped++
 		if r.opt.Strict {
@@ -511,6 +514,38 @@ func (r *runner) record(rec input.Record) error {
 		}
 	}
 	r.prog.update(r.files, len(r.articles)+r.nTeasers)
+	return nil
+}
+
+// admit checks the items of a record before any of them reaches the index:
+// an id that /api/items could not serve back, a date out of the index's
+// range, or an id that this run has already given an item of the other kind
+// skips the whole record, as "FILE:LINE: what is wrong". It sets the ids
+// that were not given.
+func (r *runner) admit(rec input.Record) error {
+	line := max(rec.Line, 1)
+	for i := range rec.Items {
+		it := &rec.Items[i]
+		it.EnsureID()
+		if err := item.CheckID(it.ID); err != nil {
+			return fmt.Errorf("%s:%d: %w", rec.File, line, err)
+		}
+		if !it.Date.IsZero() {
+			if err := item.CheckDate(it.Date); err != nil {
+				return fmt.Errorf("%s:%d: %w", rec.File, line, err)
+			}
+		}
+		// One id is one item: an article and a teaser cannot share it (the
+		// later would replace the earlier in the index). The first wins.
+		_, isTeaser := r.teasers[it.ID]
+		if it.Kind == item.Teaser {
+			if _, isArticle := r.articles[idHash(it.ID)]; isArticle && !isTeaser {
+				return fmt.Errorf("%s:%d: id %q is an article's already; a teaser needs its own id", rec.File, line, it.ID)
+			}
+		} else if isTeaser {
+			return fmt.Errorf("%s:%d: id %q is a teaser's already; an article needs its own id", rec.File, line, it.ID)
+		}
+	}
 	return nil
 }
 

@@ -514,3 +514,89 @@ func TestFailedFirstBuildCreatesNothing(t *testing.T) {
 		t.Errorf("an empty build left the index folder behind: %v", err)
 	}
 }
+
+// skips runs a build of recs and returns its summary and the skip messages.
+func skips(t *testing.T, dir string, recs []input.Record) (Summary, []string) {
+	t.Helper()
+	var msgs []string
+	sum, err := run(context.Background(), dir, records(recs), Options{Skipped: func(r input.Record) { msgs = append(msgs, r.Err.Error()) }}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, msgs
+}
+
+// Issue 13 case 4: an article and a teaser with the same id from JSON lines:
+// the first is kept, the second skipped naming its line, and the summary
+// counts what the index holds.
+func TestArticleAndTeaserSameID(t *testing.T) {
+	for _, order := range []string{"article first", "teaser first"} {
+		a := art("Ports reopen", "Dockers went back.", day1)
+		a.ID = "same"
+		ts := teas("Ports reopen", "Europe", day1)
+		ts.ID = "same"
+		first, second, kind := a, ts, item.Article
+		if order == "teaser first" {
+			first, second, kind = ts, a, item.Teaser
+		}
+		dir := filepath.Join(t.TempDir(), "idx")
+		sum, msgs := skips(t, dir, lines("x.jsonl", first, second))
+		want := fmt.Sprintf(`x.jsonl:2: id "same" is %s's already`, map[item.Kind]string{item.Article: "an article", item.Teaser: "a teaser"}[kind])
+		if len(msgs) != 1 || !strings.HasPrefix(msgs[0], want) {
+			t.Errorf("%s: skips %q, want one starting %q", order, msgs, want)
+		}
+		got := all(t, dir)
+		if len(got) != 1 || got["same"].Kind != kind {
+			t.Errorf("%s: index holds %v, want the %s", order, got, kind)
+		}
+		if sum.Articles+sum.Teasers != 1 || sum.Skipped != 1 ||
+			(kind == item.Article) != (sum.Articles == 1) {
+			t.Errorf("%s: summary %s", order, sum.Line())
+		}
+	}
+}
+
+// Issue 13 case 8: ids that GET /api/items/{id} cannot serve are skipped at
+// build time, naming FILE:LINE; the others go in.
+func TestUnservableIDsSkipped(t *testing.T) {
+	var its []item.Item
+	for _, id := range []string{"ok/1", "a/../b", strings.Repeat("x", 513), "a//b", "fine"} {
+		it := art("Story "+id, "Body.", day1)
+		it.ID = id
+		its = append(its, it)
+	}
+	dir := filepath.Join(t.TempDir(), "idx")
+	sum, msgs := skips(t, dir, lines("ids.jsonl", its...))
+	want := []string{
+		`ids.jsonl:2: id "a/../b" not a servable id: has an empty, "." or ".." segment between slashes`,
+		`ids.jsonl:3: id "` + strings.Repeat("x", 40) + `..." not a servable id: longer than 512 bytes`,
+		`ids.jsonl:4: id "a//b" not a servable id: has an empty, "." or ".." segment between slashes`,
+	}
+	if diff := cmp.Diff(want, msgs); diff != "" {
+		t.Errorf("skips (-want +got):\n%s", diff)
+	}
+	if got := all(t, dir); len(got) != 2 || sum.Articles != 2 || sum.Skipped != 3 {
+		t.Errorf("index holds %d items; summary %s", len(got), sum.Line())
+	}
+}
+
+// Issue 13 case 2, the index side: a date out of the range bleve can hold
+// and find is a skipped record, not a document that no date range finds.
+func TestDatesOutOfRangeSkipped(t *testing.T) {
+	early := art("Early", "Body.", time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC))
+	late := art("Late", "Body.", time.Date(2262, 4, 12, 0, 0, 0, 0, time.UTC))
+	first := art("First", "Body.", item.MinDate())
+	last := art("Last", "Body.", item.MaxDate())
+	dir := filepath.Join(t.TempDir(), "idx")
+	sum, msgs := skips(t, dir, append(lines("d.jsonl", early, first, last), page("late.txt", late)))
+	want := []string{
+		"d.jsonl:1: date 1500-01-01T00:00:00Z out of range (1677-12-01 to 2262-04-11)",
+		"late.txt:1: date 2262-04-12T00:00:00Z out of range (1677-12-01 to 2262-04-11)",
+	}
+	if diff := cmp.Diff(want, msgs); diff != "" {
+		t.Errorf("skips (-want +got):\n%s", diff)
+	}
+	if sum.Articles != 2 || sum.Skipped != 2 {
+		t.Errorf("summary %s", sum.Line())
+	}
+}

@@ -95,6 +95,17 @@ func (r Request) plan(now time.Time) (*plan, error) {
 	if p.to, err = parseTime(r.To, true, now); err != nil {
 		return nil, &ParamError{"to", err.Error()}
 	}
+	for _, b := range []struct {
+		name string
+		t    time.Time
+	}{{"from", p.from}, {"to", p.to}} {
+		if b.t.IsZero() {
+			continue
+		}
+		if err := item.CheckDate(b.t); err != nil {
+			return nil, &ParamError{b.name, err.Error()}
+		}
+	}
 	if !p.from.IsZero() && !p.to.IsZero() && p.from.After(p.to) {
 		return nil, &ParamError{"from", fmt.Sprintf("%s is after to (%s)", r.From, r.To)}
 	}
@@ -173,8 +184,8 @@ func parseTime(s string, end bool, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if d, ok := parseAgo(s); ok {
-		return now.Add(-d).UTC(), nil
+	if t, ok := parseAgo(s, now); ok {
+		return t.UTC(), nil
 	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		if end {
@@ -194,21 +205,25 @@ func parseTime(s string, end bool, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("invalid date %q: %s", s, errDate)
 }
 
-// parseAgo parses 7d, 2w, 24h, 90m, 30s and Go durations such as 1h30m.
-func parseAgo(s string) (time.Duration, bool) {
+// parseAgo parses 7d, 2w, 24h, 90m, 30s and Go durations such as 1h30m, and
+// returns that long before now. Days and weeks count calendar days, so that
+// no count overflows a time.Duration: 20000w is a date out of range, not a
+// wrapped-around one.
+func parseAgo(s string, now time.Time) (time.Time, bool) {
+	now = now.UTC()
 	if len(s) >= 2 {
 		unit := s[len(s)-1]
-		if n, err := strconv.Atoi(s[:len(s)-1]); err == nil && n >= 0 && n <= 100000 {
+		if n, err := strconv.Atoi(s[:len(s)-1]); err == nil && n >= 0 && n <= 10000000 {
 			switch unit {
 			case 'd':
-				return time.Duration(n) * 24 * time.Hour, true
+				return now.AddDate(0, 0, -n), true
 			case 'w':
-				return time.Duration(n) * 7 * 24 * time.Hour, true
+				return now.AddDate(0, 0, -7*n), true
 			}
 		}
 	}
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return d, true
+		return now.Add(-d), true
 	}
-	return 0, false
+	return time.Time{}, false
 }

@@ -13,12 +13,9 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"newsdex/internal/item"
 	"newsdex/internal/query"
 )
-
-// maxIDLen caps the id of /api/items/{id}; ids are short hashes or the ids
-// given in JSON lines.
-const maxIDLen = 512
 
 // errorBody is the JSON of every error answer. Param names the request
 // parameter at fault, when one is.
@@ -219,7 +216,8 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "this route takes no parameters", "")
 		return
 	}
-	if len(id) > maxIDLen || !utf8.ValidString(id) {
+	if err := item.CheckID(id); err != nil {
+		// No index holds such an id (index build skips them).
 		writeError(w, http.StatusBadRequest, "id: not a valid item id", "id")
 		return
 	}

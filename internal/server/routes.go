@@ -11,6 +11,9 @@ import (
 // with a JSON error.
 func (s *Server) routes() http.Handler {
 	r := mux.NewRouter()
+	// Paths are routed as sent: an item id with "." or ".." segments gets
+	// its 400 from handleItem, not a redirect to another path.
+	r.SkipClean(true)
 	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
 	get := func(path string, h http.HandlerFunc) {
