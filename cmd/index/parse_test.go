@@ -64,7 +64,7 @@ func TestParseBad(t *testing.T) {
 	}
 	wantErr := `bad-lines.jsonl:2: bad JSON: unexpected end of JSON input
 bad-lines.jsonl:3: no title
-bad-lines.jsonl:4: no date
+bad-lines.jsonl:4: date 1500-01-01T00:00:00Z out of range (1677-12-01 to 2262-04-11)
 bad-lines.jsonl:5: kind is neither article nor teaser: "rumour"
 bad-lines.jsonl:6: date not understood: "the fifth of October"
 bad-lines.jsonl:7: not a JSON object

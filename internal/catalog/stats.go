@@ -22,7 +22,8 @@ type IndexStats struct {
 	ByKind    map[string]uint64 `json:"by_kind"`
 	ByRegion  map[string]uint64 `json:"by_region"`
 	ByMonth   map[string]uint64 `json:"by_month"`   // "1987-03": the months that hold items
-	FirstDate string            `json:"first_date"` // RFC 3339, UTC; "" for an empty index
+	Undated   uint64            `json:"undated"`    // items without a date (not in by_month)
+	FirstDate string            `json:"first_date"` // RFC 3339, UTC; "" for an index without dated items
 	LastDate  string            `json:"last_date"`
 	SizeBytes int64             `json:"size_bytes"`
 }
@@ -53,6 +54,8 @@ func Stats(idx bleve.Index) (IndexStats, error) {
 			counts[name][value] = uint64(t.Count)
 		}
 	}
+	st.Undated = st.ByMonth[schema.MonthUndated]
+	delete(st.ByMonth, schema.MonthUndated)
 
 	first, err := edgeDate(idx, false)
 	if err != nil {
@@ -113,6 +116,9 @@ func (st IndexStats) WriteTable(w io.Writer) error {
 	fmt.Fprintf(tw, "  teasers\t%d\n", st.ByKind[string(item.Teaser)])
 	if st.FirstDate != "" {
 		fmt.Fprintf(tw, "dates\t%s to %s\n", st.FirstDate[:10], st.LastDate[:10])
+	}
+	if st.Undated > 0 {
+		fmt.Fprintf(tw, "undated\t%d\n", st.Undated)
 	}
 	fmt.Fprintf(tw, "size\t%s\n", humanBytes(st.SizeBytes))
 	if len(st.ByRegion) > 0 {

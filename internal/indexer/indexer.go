@@ -744,7 +744,7 @@ func (r *runner) stored(id string) (item.Item, []string, bool, error) {
 // headline, searching the index as it is now.
 func (r *runner) headlineHits(kind item.Kind, day, title string) ([]item.Item, [][]string, error) {
 	d, err := time.Parse(time.DateOnly, day)
-	if err != nil {
+	if err != nil || item.CheckDate(d) != nil { // undated: no day to match
 		return nil, nil, nil
 	}
 	end := d.AddDate(0, 0, 1)

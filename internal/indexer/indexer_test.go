@@ -187,7 +187,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
 	b, _ := st.JSON()
-	wantJSON := `{"total":8,"by_kind":{"article":4,"teaser":4},"by_region":{"Africa":1,"Americas":1,"Europe":6},"by_month":{"1987-03":5,"1987-05":3},"first_date":"1987-03-02T00:00:00Z","last_date":"1987-05-20T16:24:00Z","size_bytes":0}`
+	wantJSON := `{"total":8,"by_kind":{"article":4,"teaser":4},"by_region":{"Africa":1,"Americas":1,"Europe":6},"by_month":{"1987-03":5,"1987-05":3},"undated":0,"first_date":"1987-03-02T00:00:00Z","last_date":"1987-05-20T16:24:00Z","size_bytes":0}`
 	if string(b) != wantJSON {
 		t.Errorf("stats JSON\n got %s\nwant %s", b, wantJSON)
 	}
@@ -598,5 +598,38 @@ func TestDatesOutOfRangeSkipped(t *testing.T) {
 	}
 	if sum.Articles != 2 || sum.Skipped != 2 {
 		t.Errorf("summary %s", sum.Line())
+	}
+}
+
+// TestUndated builds and adds undated items: they are indexed, counted as
+// undated in stats, and an add of undated teasers and articles does not fail.
+func TestUndated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	u1 := item.Item{Kind: item.Article, Title: "Ad sales boost Time Warner profit", Body: "Profits jumped.", File: "business/001.txt"}
+	u2 := item.Item{Kind: item.Article, Title: "Dollar gains on Greenspan speech", Body: "The dollar rose.", File: "business/002.txt"}
+	dated := art("Grain silos fill early", "Farmers filled silos.", day1)
+	if _, err := run(context.Background(), dir, records(lines("u.jsonl", u1, dated)), Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	ut := item.Item{Kind: item.Teaser, Title: "Undated teaser", Summary: "s", Pages: 1}
+	if _, err := run(context.Background(), dir, records(lines("v.jsonl", u2, ut)), Options{}, true); err != nil {
+		t.Fatalf("add of undated items: %v", err)
+	}
+	ix, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	st, err := catalog.Stats(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 4 || st.Undated != 3 || st.ByMonth["1987-03"] != 1 || len(st.ByMonth) != 1 ||
+		st.FirstDate != "1987-03-02T00:00:00Z" || st.LastDate != "1987-03-02T00:00:00Z" {
+		t.Errorf("stats %+v; want 4 items, 3 undated, one dated in 1987-03", st)
+	}
+	var table bytes.Buffer
+	if err := st.WriteTable(&table); err != nil || !bytes.Contains(table.Bytes(), []byte("undated     3")) {
+		t.Errorf("table: %v\n%s", err, table.String())
 	}
 }

@@ -234,7 +234,7 @@ func TestBad(t *testing.T) {
 		"line bad-lines.jsonl:1 Velbrook tram depot opens",
 		"error bad-lines.jsonl:2: bad JSON: unexpected end of JSON input",
 		"error bad-lines.jsonl:3: no title",
-		"error bad-lines.jsonl:4: no date",
+		"error bad-lines.jsonl:4: date 1500-01-01T00:00:00Z out of range (1677-12-01 to 2262-04-11)",
 		`error bad-lines.jsonl:5: kind is neither article nor teaser: "rumour"`,
 		`error bad-lines.jsonl:6: date not understood: "the fifth of October"`,
 		"error bad-lines.jsonl:7: not a JSON object",

@@ -38,7 +38,8 @@ type Item struct {
 	// Region is the section line of a page ("Americas"), or the region printed with a teaser.
 	Region string `json:"region,omitempty"`
 	// Date is in UTC: the page's day at 00:00:00Z, or the teaser's printed time of day.
-	Date time.Time `json:"date"`
+	// The zero time means undated (AG News, the BBC set): "date" is then left out.
+	Date time.Time `json:"date,omitzero"`
 	// Dateline is the city of "WASHINGTON, Oct 4 (Reuters) -", as printed.
 	Dateline string `json:"dateline,omitempty"`
 	// Body is the article's paragraphs joined by one blank line.

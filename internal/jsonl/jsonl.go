@@ -6,9 +6,10 @@
 //	{"id":"a3f0c9e1d2b4a56","kind":"article","title":"Grain silos fill early","date":"1987-03-02T00:00:00Z","body":"..."}
 //	{"kind":"teaser","title":"Tin talks resume","region":"Europe","date":"1987-03-02T16:24:00Z","pages":3}
 //
-// "title" and "date" are required; "kind" defaults to "article"; an item without
-// an "id" gets the one its identity gives (item.EnsureID). Unknown names are
-// ignored, and null counts as absent.
+// "title" is required; an item without "date" is undated (it is indexed, matches
+// no date range and sorts last by date); "kind" defaults to "article"; an item
+// without an "id" gets the one its identity gives (item.EnsureID). Unknown names
+// are ignored, and null counts as absent.
 //
 // News JSON of other shapes is read through a field mapping, ours -> theirs,
 // given on the command line as --field ours=theirs. For example a line of the
@@ -17,16 +18,18 @@
 //	{"link": "https://...", "headline": "...", "category": "U.S. NEWS", "short_description": "...", "date": "2022-09-23"}
 //
 // reads with title=headline, region=category, summary=short_description and
-// url=link. Dates are understood in the usual forms and normalised to UTC:
+// url=link. The right side may be a dotted path into nested objects, and an
+// array gives its first value (byline: all of them, one a line). NewsAPI's
+// articles
 //
-//	2007-01-15                    the day at 00:00:00Z
-//	2007-01-15T23:49:00-05:00     RFC 3339 (also without zone: UTC)
-//	2007-01-15 23:49:00           date and time, UTC
-//	20070115 11:49 PM EST         Reuters' archive stamps (EST, EDT, GMT, UTC, ...)
-//	20160815 4:00AM UTC
-//	Mon, 15 Jan 2007 23:49:00 GMT RFC 1123, with a named or numeric zone
-//	January 15, 2007              and "Jan 15, 2007", "15 January 2007", "2007/01/15", "20070115"
-//	1168904940                    a JSON number: Unix seconds (milliseconds when larger than 1e11)
+//	{"source": {"id": null, "name": "BBC News"}, "author": "...", "title": "...", "description": "...",
+//	 "url": "https://...", "publishedAt": "2020-07-17T19:51:00Z", "content": "..."}
+//
+// read with source=source.name, byline=author, summary=description,
+// date=publishedAt and body=content. Dates are read by package dates (ISO
+// 8601, RFC 1123, US zone names, Unix seconds and milliseconds as JSON
+// numbers, ...) and normalised to UTC; one outside the index's range
+// (item.CheckDate) is an error.
 //
 // A line that cannot be read is reported as a *ParseError naming the file and
 // the line ("news.jsonl:17: no title"); the Reader goes on with the next line.
@@ -44,16 +47,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"newsdex/internal/dates"
 	"newsdex/internal/item"
 )
 
 // Errors wrapped by ParseError.
 var (
 	ErrNoTitle     = errors.New("no title")
-	ErrNoDate      = errors.New("no date")
-	ErrBadDate     = errors.New("date not understood")
+	ErrBadDate     = dates.ErrBad // a date in no form package dates reads
 	ErrBadKind     = errors.New("kind is neither article nor teaser")
 	ErrNotObject   = errors.New("not a JSON object")
 	ErrLineTooLong = errors.New("line too long")
@@ -198,15 +200,9 @@ func parse(data []byte, fields map[string]string) (item.Item, error) {
 	}
 	get := func(ours string) json.RawMessage {
 		if theirs, ok := fields[ours]; ok {
-			if v, ok := m[theirs]; ok && !isNull(v) {
-				return v
-			}
-			return nil
+			return lookup(m, theirs)
 		}
-		if v, ok := m[ours]; ok && !isNull(v) {
-			return v
-		}
-		return nil
+		return lookup(m, ours)
 	}
 	var it item.Item
 	var err error
@@ -215,9 +211,11 @@ func parse(data []byte, fields map[string]string) (item.Item, error) {
 			return
 		}
 		if v := get(ours); v != nil {
-			if e := json.Unmarshal(v, dst); e != nil {
-				err = fmt.Errorf("%s: not a string", label(ours, fields))
+			s, e := stringValue(v, ours == "byline")
+			if e != nil {
+				err = fmt.Errorf("%s: %v", label(ours, fields), e)
 			}
+			*dst = s
 		}
 	}
 	num := func(ours string, dst *int) {
@@ -225,7 +223,7 @@ func parse(data []byte, fields map[string]string) (item.Item, error) {
 			return
 		}
 		if v := get(ours); v != nil {
-			n, e := intValue(v)
+			n, e := intValue(first(v))
 			if e != nil {
 				err = fmt.Errorf("%s: %v", label(ours, fields), e)
 			}
@@ -263,15 +261,124 @@ func parse(data []byte, fields map[string]string) (item.Item, error) {
 	if strings.TrimSpace(it.Title) == "" {
 		return item.Item{}, mapped(ErrNoTitle, "title", fields)
 	}
-	dv := get("date")
-	if dv == nil {
-		return item.Item{}, mapped(ErrNoDate, "date", fields)
-	}
-	if it.Date, err = dateValue(dv); err != nil {
-		return item.Item{}, mapped(err, "date", fields)
+	// No date (absent, null or "") is an undated item.
+	if dv := get("date"); dv != nil {
+		if it.Date, err = dateValue(first(dv)); err != nil && !errors.Is(err, dates.ErrEmpty) {
+			return item.Item{}, mapped(err, "date", fields)
+		}
 	}
 	it.EnsureID()
 	return it, nil
+}
+
+// lookup finds the value at path in m: a name of m, or a dotted path into
+// nested objects (source.name); a step into an array goes into its first
+// element unless the step is an index (authors.1). A name that holds dots
+// itself is found as it is. Null is absent (nil).
+func lookup(m map[string]json.RawMessage, path string) json.RawMessage {
+	if v, ok := m[path]; ok {
+		if isNull(v) {
+			return nil
+		}
+		return v
+	}
+	name, rest, dotted := strings.Cut(path, ".")
+	if !dotted {
+		return nil
+	}
+	v, ok := m[name]
+	if !ok || isNull(v) {
+		return nil
+	}
+	for {
+		v = bytes.TrimSpace(v)
+		if len(v) > 0 && v[0] == '[' {
+			var arr []json.RawMessage
+			if json.Unmarshal(v, &arr) != nil || len(arr) == 0 {
+				return nil
+			}
+			step, after, _ := strings.Cut(rest, ".")
+			if n, err := strconv.Atoi(step); err == nil {
+				if n < 0 || n >= len(arr) {
+					return nil
+				}
+				if after == "" {
+					return nullAbsent(arr[n])
+				}
+				v, rest = arr[n], after
+				continue
+			}
+			v = arr[0]
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(v, &obj) != nil || obj == nil {
+			return nil
+		}
+		return lookup(obj, rest)
+	}
+}
+
+func nullAbsent(v json.RawMessage) json.RawMessage {
+	if isNull(v) {
+		return nil
+	}
+	return v
+}
+
+// first is an array's first value that is not null, or v itself.
+func first(v json.RawMessage) json.RawMessage {
+	t := bytes.TrimSpace(v)
+	if len(t) == 0 || t[0] != '[' {
+		return v
+	}
+	var arr []json.RawMessage
+	if json.Unmarshal(t, &arr) != nil {
+		return v
+	}
+	for _, e := range arr {
+		if !isNull(e) {
+			return e
+		}
+	}
+	return json.RawMessage("null")
+}
+
+// stringValue reads a string field: a string, or an array of strings, whose
+// first value is taken (all of them, one a line, when all is set).
+func stringValue(v json.RawMessage, all bool) (string, error) {
+	t := bytes.TrimSpace(v)
+	if len(t) > 0 && t[0] == '[' {
+		var arr []json.RawMessage
+		if err := json.Unmarshal(t, &arr); err != nil {
+			return "", errors.New("not a string")
+		}
+		var parts []string
+		for _, e := range arr {
+			if isNull(e) {
+				continue
+			}
+			s, err := stringValue(e, false)
+			if err != nil {
+				return "", err
+			}
+			if s = strings.TrimSpace(s); s != "" {
+				parts = append(parts, s)
+			}
+			if !all && len(parts) == 1 {
+				break
+			}
+		}
+		return strings.Join(parts, "\n"), nil
+	}
+	var s string
+	if err := json.Unmarshal(t, &s); err != nil {
+		if len(t) > 0 && t[0] == '{' {
+			return "", errors.New("an object, not a string (name one of its members with a dotted path, as in source=source.name)")
+		}
+		return "", errors.New("not a string")
+	}
+	return s, nil
 }
 
 // label names a field in messages: title, or "headline" (title) when mapped.
@@ -316,83 +423,20 @@ func intValue(v json.RawMessage) (int, error) {
 }
 
 func dateValue(v json.RawMessage) (time.Time, error) {
+	if isNull(v) {
+		return time.Time{}, dates.ErrEmpty
+	}
 	var s string
 	if err := json.Unmarshal(v, &s); err != nil {
 		var f float64
 		if json.Unmarshal(v, &f) != nil {
 			return time.Time{}, fmt.Errorf("%w: %s", ErrBadDate, v)
 		}
-		if f > 1e11 {
-			return time.UnixMilli(int64(f)).UTC(), nil
-		}
-		return time.Unix(int64(f), 0).UTC(), nil
+		return dates.Unix(f)
 	}
-	return ParseDate(s)
+	return dates.Parse(s)
 }
 
-// Zone offsets of the abbreviations news time stamps use.
-var zones = map[string]int{
-	"UTC": 0, "GMT": 0, "Z": 0, "UT": 0,
-	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-	"BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "IST": 5*60 + 30, "JST": 9, "HKT": 8, "SGT": 8,
-	"AEST": 10, "AEDT": 11,
-}
-
-var zonedLayouts = []string{
-	"20060102 3:04 PM", "20060102 3:04PM", "20060102 15:04",
-	"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 3:04 PM", "2006-01-02 3:04PM",
-	"Mon, 2 Jan 2006 15:04:05", "Mon, 2 Jan 2006 15:04", "2 Jan 2006 15:04:05", "2 Jan 2006 15:04",
-	"Jan 2, 2006 3:04 PM", "Jan 2, 2006 3:04PM", "January 2, 2006 3:04 PM", "Jan 2, 2006 15:04",
-}
-
-var layouts = []string{
-	time.DateOnly, time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04",
-	"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "2006-01-02 15:04",
-	"2006-01-02 15:04:05 -0700", "2006-01-02T15:04:05-0700", "2006-01-02 15:04:05.999999999 -0700",
-	time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700",
-	"20060102", "2006/01/02", "2006/01/02 15:04:05", "2006.01.02",
-	"January 2, 2006", "Jan 2, 2006", "Jan. 2, 2006", "2 January 2006", "2 Jan 2006", "Monday, January 2, 2006",
-	"January 2 2006", "Jan 2 2006",
-}
-
-// ParseDate reads a date string in one of the forms listed in the package
-// comment and returns it in UTC. A date without a time is its day at 00:00:00Z;
-// a time without a zone is UTC.
-func ParseDate(s string) (time.Time, error) {
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
-		return time.Time{}, ErrNoDate
-	}
-	for _, l := range layouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	// A trailing zone abbreviation: Go's parser would invent a zero offset for an
-	// unknown one, so they are looked up here.
-	if i := strings.LastIndexByte(s, ' '); i > 0 {
-		if off, ok := zones[strings.ToUpper(s[i+1:])]; ok && isLetters(s[i+1:]) {
-			rest := s[:i]
-			if off > 12 || off < -12 {
-				off = off * int(time.Minute)
-			} else {
-				off = off * int(time.Hour)
-			}
-			for _, l := range zonedLayouts {
-				if t, err := time.Parse(l, rest); err == nil {
-					return t.Add(-time.Duration(off)).UTC(), nil
-				}
-			}
-		}
-	}
-	return time.Time{}, fmt.Errorf("%w: %q", ErrBadDate, s)
-}
-
-func isLetters(s string) bool {
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-	}
-	return s != ""
-}
+// ParseDate reads a date string in one of the forms of package dates and
+// returns it in UTC.
+func ParseDate(s string) (time.Time, error) { return dates.Parse(s) }

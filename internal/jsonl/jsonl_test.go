@@ -60,6 +60,8 @@ func TestGolden(t *testing.T) {
 		{"testdata/jsonl/huffpost-shape.json", map[string]string{
 			"title": "headline", "region": "category", "summary": "short_description", "url": "link", "byline": "authors"}},
 		{"testdata/jsonl/headlines-shape.json", map[string]string{"date": "ts", "url": "href", "region": "url_section"}},
+		{"testdata/jsonl/newsapi-shape.json", map[string]string{
+			"source": "source.name", "byline": "author", "summary": "description", "date": "publishedAt", "body": "content"}},
 		{"testdata/bad/bad-lines.jsonl", nil},
 	}
 	for _, tt := range tests {
@@ -130,7 +132,9 @@ func TestParseErrors(t *testing.T) {
 		err  error
 		msg  string
 	}{
-		{`{"title":"T"}`, jsonl.ErrNoDate, "x.jsonl:7: no date"},
+		{`{"title":"T","date":"1500-01-01"}`, item.ErrDateRange, "x.jsonl:7: date 1500-01-01T00:00:00Z out of range (1677-12-01 to 2262-04-11)"},
+		{`{"title":"T","date":1e300}`, item.ErrDateRange, "x.jsonl:7: date 1e+300 out of range (1677-12-01 to 2262-04-11)"},
+		{`{"title":"T","date":"2021-10-04","source":{"name":"BBC"}}`, nil, "x.jsonl:7: source: an object, not a string (name one of its members with a dotted path, as in source=source.name)"},
 		{`{"date":"2021-10-04"}`, jsonl.ErrNoTitle, "x.jsonl:7: no title"},
 		{`{"title":"  ","date":"2021-10-04"}`, jsonl.ErrNoTitle, ""},
 		{`{"title":null,"date":"2021-10-04"}`, jsonl.ErrNoTitle, ""},
@@ -176,6 +180,64 @@ func TestMapping(t *testing.T) {
 	_, err = jsonl.Parse("x", 1, []byte(`{"title":"T","ts":"2016-08-15"}`), map[string]string{"title": "headline", "date": "ts"})
 	if err == nil || err.Error() != `x:1: no title (field "headline")` {
 		t.Errorf("error %v, want the mapped field named", err)
+	}
+}
+
+// TestUndated reads items without a date: absent, null or empty.
+func TestUndated(t *testing.T) {
+	for _, line := range []string{`{"title":"T"}`, `{"title":"T","date":null}`, `{"title":"T","date":""}`, `{"title":"T","date":[]}`} {
+		it, err := jsonl.Parse("x", 1, []byte(line), nil)
+		if err != nil || !it.Date.IsZero() || it.ID == "" {
+			t.Errorf("%s: %+v, %v; want an undated item", line, it, err)
+		}
+	}
+}
+
+// TestNested reads dotted paths, arrays and nulls, and NewsAPI's article shape.
+func TestNested(t *testing.T) {
+	newsapi := map[string]string{"source": "source.name", "byline": "author", "summary": "description",
+		"date": "publishedAt", "body": "content"}
+	line := `{"source":{"id":null,"name":"BBC News"},"author":"Jane Doe","title":"Stocks rally",` +
+		`"description":"Markets rose.","url":"https://bbc.co.uk/x","urlToImage":null,` +
+		`"publishedAt":"2020-07-17T19:51:00Z","content":"Markets rose on Friday. [+1200 chars]"}`
+	it, err := jsonl.Parse("x", 1, []byte(line), newsapi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := item.Item{Kind: item.Article, Title: "Stocks rally", Source: "BBC News", Byline: "Jane Doe",
+		Summary: "Markets rose.", URL: "https://bbc.co.uk/x", Date: time.Date(2020, 7, 17, 19, 51, 0, 0, time.UTC),
+		Body: "Markets rose on Friday. [+1200 chars]"}
+	want.EnsureID()
+	if d := cmp.Diff(want, it); d != "" {
+		t.Errorf("NewsAPI (-want +got):\n%s", d)
+	}
+	for _, tc := range []struct {
+		line   string
+		fields map[string]string
+		want   string // the source read
+	}{
+		{`{"title":"T","source":{"id":null,"name":null}}`, newsapi, ""},
+		{`{"title":"T","source":null}`, newsapi, ""},
+		{`{"title":"T","src":["A","B"]}`, map[string]string{"source": "src"}, "A"},
+		{`{"title":"T","src":[null,"B"]}`, map[string]string{"source": "src"}, "B"},
+		{`{"title":"T","pub":[{"name":"A"},{"name":"B"}]}`, map[string]string{"source": "pub.name"}, "A"},
+		{`{"title":"T","pub":[{"name":"A"},{"name":"B"}]}`, map[string]string{"source": "pub.1.name"}, "B"},
+		{`{"title":"T","pub":[{"name":"A"}]}`, map[string]string{"source": "pub.5.name"}, ""},
+		{`{"title":"T","a.b":"dotted name"}`, map[string]string{"source": "a.b"}, "dotted name"},
+		{`{"title":"T","a":{"b":{"c":"deep"}}}`, map[string]string{"source": "a.b.c"}, "deep"},
+	} {
+		it, err := jsonl.Parse("x", 1, []byte(tc.line), tc.fields)
+		if err != nil || it.Source != tc.want {
+			t.Errorf("%s with %v: source %q, %v; want %q", tc.line, tc.fields, it.Source, err, tc.want)
+		}
+	}
+	it, err = jsonl.Parse("x", 1, []byte(`{"title":"T","authors":["A. One"," B. Two",null]}`), map[string]string{"byline": "authors"})
+	if err != nil || it.Byline != "A. One\nB. Two" {
+		t.Errorf("byline from an array: %q, %v", it.Byline, err)
+	}
+	it, err = jsonl.Parse("x", 1, []byte(`{"title":"T","dates":["2020-01-02","2021-01-01"]}`), map[string]string{"date": "dates"})
+	if err != nil || !it.Date.Equal(time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("date from an array: %v, %v", it.Date, err)
 	}
 }
 
@@ -260,10 +322,11 @@ func FuzzParse(f *testing.F) {
 		`{"kind":"teaser","title":"T","region":"R","date":"2021-10-04T16:24:00Z","pages":2}`,
 		`{"headline":"H","ts":"20070115 11:49 PM EST"}`,
 		`{"title":"T","date":1168904940,"read_minutes":"3"}`,
+		`{"source":{"id":null,"name":"BBC News"},"author":"A","title":"T","publishedAt":"2020-07-17T19:51:00Z"}`,
 	} {
 		f.Add([]byte(s))
 	}
-	fields := map[string]string{"title": "headline", "date": "ts"}
+	fields := map[string]string{"title": "headline", "date": "ts", "source": "source.name", "byline": "a.b.0"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, m := range []map[string]string{nil, fields} {
 			it, err := jsonl.Parse("f", 1, data, m)
@@ -274,7 +337,8 @@ func FuzzParse(f *testing.F) {
 				}
 				continue
 			}
-			if strings.TrimSpace(it.Title) == "" || !it.Kind.Valid() || it.ID == "" || it.Date.Location() != time.UTC {
+			if strings.TrimSpace(it.Title) == "" || !it.Kind.Valid() || it.ID == "" || it.Date.Location() != time.UTC ||
+				!it.Date.IsZero() && item.CheckDate(it.Date) != nil {
 				t.Fatalf("bad item %+v", it)
 			}
 		}

@@ -192,14 +192,22 @@ const (
 	FacetMonth  = "month"
 )
 
+// MonthUndated is the month facet's value for an item without a date.
+const MonthUndated = "undated"
+
 // FacetTerms are the terms of an item's facets field: "region:Europe" (when
-// it has a region), "kind:article" and "month:1987-03".
+// it has a region), "kind:article" and "month:1987-03" ("month:undated" for an
+// item without a date).
 func FacetTerms(it *item.Item) []string {
 	terms := make([]string, 0, 3)
 	if it.Region != "" {
 		terms = append(terms, FacetRegion+":"+it.Region)
 	}
-	return append(terms, FacetKind+":"+string(it.Kind), FacetMonth+":"+it.Date.UTC().Format(MonthLayout))
+	month := MonthUndated
+	if !it.Date.IsZero() {
+		month = it.Date.UTC().Format(MonthLayout)
+	}
+	return append(terms, FacetKind+":"+string(it.Kind), FacetMonth+":"+month)
 }
 
 // SplitFacetTerm splits a facet term into its facet and value.
@@ -214,13 +222,17 @@ func FacetRequest() *bleve.FacetRequest { return bleve.NewFacetRequest(FieldFace
 const facetTermsMax = 100000
 
 // Document is the bleve document of an item: a map of the non-empty fields,
-// so that empty optional fields are neither indexed nor stored.
+// so that empty optional fields are neither indexed nor stored. An undated
+// item (zero Date) has neither date nor date_key: it matches no date range and
+// sorts last under date sorts.
 func Document(it *item.Item) map[string]any {
 	d := map[string]any{
-		FieldKind:    string(it.Kind),
-		FieldTitle:   it.Title,
-		FieldDate:    it.Date.UTC().Format(time.RFC3339),
-		FieldDateKey: DateKey(it.Date),
+		FieldKind:  string(it.Kind),
+		FieldTitle: it.Title,
+	}
+	if !it.Date.IsZero() {
+		d[FieldDate] = it.Date.UTC().Format(time.RFC3339)
+		d[FieldDateKey] = DateKey(it.Date)
 	}
 	put := func(name, v string) {
 		if v != "" {

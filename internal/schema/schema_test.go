@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/google/go-cmp/cmp"
 
 	"newsdex/internal/item"
@@ -29,6 +30,7 @@ func TestRoundTripThroughIndex(t *testing.T) {
 		{Kind: item.Teaser, Title: "Ports reopen", Region: "Europe",
 			Date: time.Date(1987, 3, 2, 16, 24, 0, 0, time.UTC), Summary: "Ports reopened.",
 			Source: "Reuters", File: "a.txt", Pages: 3, ArticleID: "a123"},
+		{Kind: item.Article, Title: "Undated story", Body: "No date was printed.", File: "business/001.txt"},
 	}
 	for i := range want {
 		want[i].EnsureID()
@@ -46,6 +48,22 @@ func TestRoundTripThroughIndex(t *testing.T) {
 		got := FromFields(res.Hits[0].ID, res.Hits[0].Fields)
 		if diff := cmp.Diff(w, got); diff != "" {
 			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+	}
+	// An undated item matches no date range and sorts last both ways.
+	from, to := item.MinDate(), item.MaxDate()
+	dq := bleve.NewDateRangeQuery(from, to)
+	dq.SetField(FieldDate)
+	if res, err := idx.Search(bleve.NewSearchRequest(dq)); err != nil || res.Total != 2 {
+		t.Errorf("date range over all time: %v hits, %v; want the 2 dated items", res.Total, err)
+	}
+	for _, desc := range []bool{false, true} {
+		req := bleve.NewSearchRequest(bleve.NewMatchAllQuery())
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: FieldDateKey, Type: search.SortFieldAsString,
+			Desc: desc, Missing: search.SortFieldMissingLast}})
+		res, err := idx.Search(req)
+		if err != nil || len(res.Hits) != 3 || res.Hits[2].ID != want[2].ID {
+			t.Errorf("date sort desc=%v: %v, %v; want the undated item last", desc, res, err)
 		}
 	}
 	// Keyword fields match case-insensitively.
@@ -79,7 +97,7 @@ func TestFacetTerms(t *testing.T) {
 	if name, value, ok := SplitFacetTerm(got[0]); !ok || name != FacetRegion || value != "Markets: Asia" {
 		t.Errorf("SplitFacetTerm(%q) = %q, %q, %v", got[0], name, value, ok)
 	}
-	if terms := FacetTerms(&item.Item{Kind: item.Article}); len(terms) != 2 {
-		t.Errorf("no region: %v", terms)
+	if terms := FacetTerms(&item.Item{Kind: item.Article}); len(terms) != 2 || terms[1] != "month:"+MonthUndated {
+		t.Errorf("no region, no date: %v", terms)
 	}
 }
