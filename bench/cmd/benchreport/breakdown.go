@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/query"
 	"newsdex/internal/store"
@@ -95,14 +94,4 @@ func timeRuns(run func() error, reps int, budget time.Duration) ([]time.Duration
 		}
 	}
 	return times, nil
-}
-
-// compileWithFilters is the bleve query newsdex runs for r: the compiled
-// query language with the region terms and the date filter clause.
-func compileWithFilters(r query.Request) (bq.Query, error) {
-	req, err := query.BleveRequest(r, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return req.Query, nil
 }

@@ -17,8 +17,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
@@ -109,18 +111,13 @@ func main() {
 	default:
 		log.Fatalf("-only %q: want relevance", c.only)
 	}
-	var res *Results
+	var md string
 	if c.render != "" {
-		b, err := os.ReadFile(c.render)
-		if err != nil {
+		if md, err = renderFile(c.render, notesFile); err != nil {
 			log.Fatal(err)
 		}
-		res = &Results{}
-		if err := json.Unmarshal(b, res); err != nil {
-			log.Fatalf("%s: %v", c.render, err)
-		}
 	} else {
-		res, err = runAll(&c)
+		res, err := runAll(&c)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -130,8 +127,12 @@ func main() {
 				log.Fatal(err)
 			}
 		}
+		notes, err := os.ReadFile(notesFile)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			log.Fatal(err)
+		}
+		md = renderReport(res, notes)
 	}
-	md := renderReport(res)
 	if err := os.WriteFile(c.out, []byte(md), 0o644); err != nil {
 		log.Fatal(err)
 	}

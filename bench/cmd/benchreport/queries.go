@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"sort"
 	"time"
 
+	"newsdex/bench/internal/latency"
 	"newsdex/internal/query"
 	"newsdex/internal/store"
 )
@@ -90,18 +90,8 @@ func productQueries(dir string, reps int, budget time.Duration) ([]QueryStats, e
 	return out, nil
 }
 
-// percentiles returns the median and the 99th percentile in microseconds
-// (nearest rank), as the peers compute them.
+// percentiles returns the median and the 99th percentile in microseconds,
+// with the one percentile function of the benchmarks.
 func percentiles(d []time.Duration) (p50, p99 float64) {
-	if len(d) == 0 {
-		return 0, 0
-	}
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	rank := func(p float64) float64 {
-		i := int(p*float64(len(s))+0.999999) - 1
-		i = max(0, min(i, len(s)-1))
-		return float64(s[i].Nanoseconds()) / 1e3
-	}
-	return rank(0.50), rank(0.99)
+	return latency.Micros(latency.Percentile(d, 0.50)), latency.Micros(latency.Percentile(d, 0.99))
 }

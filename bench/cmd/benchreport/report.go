@@ -1,14 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"sort"
 	"strings"
 	"time"
-
-	"newsdex/internal/schema"
 )
 
 // The issue's anchors for engines this run does not measure, as ratios to
@@ -26,7 +27,30 @@ const (
 	topicsBaselineCommit = "5b0a278"
 )
 
-func renderReport(res *Results) string {
+// notesFile is the hand-written reading of the figures, appended to the
+// report; relative to the repository root, where make bench runs.
+const notesFile = "bench/NOTES.md"
+
+// renderFile renders the report of the raw figures at resultsPath, with the
+// notes at notesPath (none if that file does not exist), as -render does.
+func renderFile(resultsPath, notesPath string) (string, error) {
+	b, err := os.ReadFile(resultsPath)
+	if err != nil {
+		return "", err
+	}
+	res := &Results{}
+	if err := json.Unmarshal(b, res); err != nil {
+		return "", fmt.Errorf("%s: %v", resultsPath, err)
+	}
+	notes, err := os.ReadFile(notesPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	return renderReport(res, notes), nil
+}
+
+// renderReport renders BENCHMARKS.md from one run's figures and the notes.
+func renderReport(res *Results, notes []byte) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# Benchmarks\n\n")
@@ -61,7 +85,6 @@ func renderReport(res *Results) string {
 	renderTopics(&b, res)
 	renderHTTP(&b, res)
 	renderGrowth(&b, res)
-	renderExperiments(&b, res)
 	renderGoBench(&b, res)
 	if len(res.Errors) > 0 {
 		p("## Errors during the run\n\n")
@@ -70,7 +93,7 @@ func renderReport(res *Results) string {
 		}
 		p("\n")
 	}
-	if notes, err := os.ReadFile("bench/NOTES.md"); err == nil {
+	if len(notes) > 0 {
 		p("%s\n", strings.TrimSpace(string(notes)))
 	}
 	return b.String()
@@ -539,64 +562,6 @@ func renderGrowth(b *strings.Builder, res *Results) {
 		}
 	}
 	p("\n")
-}
-
-func renderExperiments(b *strings.Builder, res *Results) {
-	e := res.Experiments
-	if e == nil {
-		return
-	}
-	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	p("## Experiments: levers measured on the side (1x)\n\n")
-	p("An experimental index of the 1x articles with newsdex's mapping, BM25 scoring and the fields of the older facet forms ")
-	p("(`x_region_label`, `x_month`, keyword with doc values), merged to one segment, beside newsdex's own 1x index (tf-idf). ")
-	p("Average tokens a document after the English analyzer: title %.1f, body %.1f.\n\n", e.AvgLen[schema.FieldTitle], e.AvgLen[schema.FieldBody])
-	p("### Scoring, judged by the relevance test\n\n")
-	p("Top 10 shared with SQLite FTS5's bm25() top 10, per ranked query, with the same compiled queries and filters; ")
-	p("only the text fields a free word searches (and their boosts) and the scoring change.\n\n")
-	p("| variant |")
-	var names []string
-	for _, bqy := range benchQueries {
-		if !bqy.CountOnly {
-			names = append(names, bqy.Name)
-			p(" `%s` |", bqy.Name)
-		}
-	}
-	p(" average |\n| --- |%s ---: |\n", strings.Repeat(" ---: |", len(names)))
-	for _, v := range e.Scoring {
-		p("| %s |", v.Name)
-		for _, o := range v.Overlaps {
-			p(" %d |", o)
-		}
-		p(" **%.1f** |\n", v.Average)
-	}
-	p("\n### Facet forms\n\n")
-	p("p50 in µs of the compiled query (10 hits, no fields or highlights) with the region, kind and month facets computed each way:\n\n")
-	for _, f := range facetForms {
-		p("- *%s*: %s\n", f.name, f.desc)
-	}
-	p("\n| query |")
-	for _, f := range e.Facets {
-		p(" %s |", f.Name)
-	}
-	p("\n| --- |%s\n", strings.Repeat(" ---: |", len(e.Facets)))
-	for _, bqy := range benchQueries {
-		p("| `%s` |", bqy.Name)
-		for _, f := range e.Facets {
-			p(" %s |", us(f.P50us[bqy.Name]))
-		}
-		p("\n")
-	}
-	p("| **geomean** |")
-	for _, f := range e.Facets {
-		qs := map[string]QueryStats{}
-		for n, v := range f.P50us {
-			qs[n] = QueryStats{P50us: v}
-		}
-		g, _ := geomean(qs)
-		p(" **%s** |", us(g))
-	}
-	p("\n\n")
 }
 
 func renderGoBench(b *strings.Builder, res *Results) {

@@ -12,7 +12,6 @@ type Results struct {
 	Queries      []QuerySet     `json:"queries"`
 	Breakdown    []Breakdown    `json:"breakdown"`
 	Topics       *TopicsResult  `json:"topics,omitempty"`
-	Experiments  *Experiments   `json:"experiments,omitempty"`
 	Process      []ProcessTime  `json:"process"`
 	Full         []FullBuild    `json:"full"`
 	HTTP         []HTTPLevel    `json:"http"`

@@ -124,12 +124,6 @@ func (r *runner) scaled(articles string) error {
 			} else if r.res.Topics, err = productTopics(r.index1x, topics); err != nil {
 				r.errorf("editors' topics: %v", err)
 			}
-			log.Printf("experiments: scoring variants and facet forms, 1x")
-			exp, err := r.experiments(articles, r.index1x, qreps)
-			if err != nil {
-				r.errorf("experiments: %v", err)
-			}
-			r.res.Experiments = exp
 			r.processTimes(r.index1x)
 		}
 		for eng, dir := range last {
@@ -209,13 +203,34 @@ func (r *runner) peerQueries(engine, dir string, reps int) ([]QueryStats, error)
 	if p.err != nil {
 		return nil, p.err
 	}
+	return peerQueryStats(engine, p.stdout)
+}
+
+// peerQueryStats reads a peer's queries (raw samples, total, top ids) and
+// computes their percentiles.
+func peerQueryStats(engine string, stdout []byte) ([]QueryStats, error) {
 	var out struct {
-		Queries []QueryStats `json:"queries"`
+		Queries []struct {
+			Name      string   `json:"name"`
+			SamplesNs []int64  `json:"samples_ns"`
+			Total     uint64   `json:"total"`
+			Top       []string `json:"top"`
+		} `json:"queries"`
 	}
-	if err := json.Unmarshal(p.stdout, &out); err != nil {
+	if err := json.Unmarshal(stdout, &out); err != nil {
 		return nil, fmt.Errorf("reading %s's output: %v", engine, err)
 	}
-	return out.Queries, nil
+	var qs []QueryStats
+	for _, q := range out.Queries {
+		times := make([]time.Duration, len(q.SamplesNs))
+		for i, ns := range q.SamplesNs {
+			times[i] = time.Duration(ns)
+		}
+		s := QueryStats{Name: q.Name, Reps: len(times), Total: q.Total, Top: q.Top}
+		s.P50us, s.P99us = percentiles(times)
+		qs = append(qs, s)
+	}
+	return qs, nil
 }
 
 // processTimes measures whole `search` processes: open, query, print.

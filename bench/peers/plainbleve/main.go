@@ -21,7 +21,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -56,13 +55,13 @@ type result struct {
 	Queries      []queryResult `json:"queries,omitempty"`
 }
 
+// queryResult is one query's raw timings (the harness computes the
+// percentiles, with the same function for every engine), total and top 10.
 type queryResult struct {
-	Name  string   `json:"name"`
-	Reps  int      `json:"reps"`
-	P50us float64  `json:"p50_us"`
-	P99us float64  `json:"p99_us"`
-	Total uint64   `json:"total"`
-	Top   []string `json:"top"`
+	Name      string   `json:"name"`
+	SamplesNs []int64  `json:"samples_ns"`
+	Total     uint64   `json:"total"`
+	Top       []string `json:"top"`
 }
 
 func main() {
@@ -316,27 +315,13 @@ func queries(res *result, path string, reps int) error {
 			}
 			times[i] = time.Since(t)
 		}
-		qr := queryResult{Name: bq.name, Reps: reps, Total: sr.Total, Top: []string{}}
-		qr.P50us, qr.P99us = percentiles(times)
+		qr := queryResult{Name: bq.name, SamplesNs: nanos(times), Total: sr.Total, Top: []string{}}
 		for _, h := range sr.Hits {
 			qr.Top = append(qr.Top, h.ID)
 		}
 		res.Queries = append(res.Queries, qr)
 	}
 	return nil
-}
-
-// percentiles returns the median and the 99th percentile in microseconds
-// (nearest rank).
-func percentiles(d []time.Duration) (p50, p99 float64) {
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	rank := func(p float64) float64 {
-		i := int(p*float64(len(s))+0.999999) - 1
-		i = max(0, min(i, len(s)-1))
-		return float64(s[i].Nanoseconds()) / 1e3
-	}
-	return rank(0.50), rank(0.99)
 }
 
 // dirSize returns the bytes of the files under dir and the number of zap
@@ -373,4 +358,13 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// nanos is d in nanoseconds, for the JSON output.
+func nanos(d []time.Duration) []int64 {
+	out := make([]int64, len(d))
+	for i, x := range d {
+		out[i] = x.Nanoseconds()
+	}
+	return out
 }
