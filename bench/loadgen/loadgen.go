@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"newsdex/bench/internal/latency"
 )
 
 // MaxDuration bounds every run, whatever Limit says.
@@ -159,19 +161,12 @@ func Load(ctx context.Context, baseURL string, queries []string, clients int, li
 	}
 	if len(lat) > 0 {
 		slices.Sort(lat)
-		res.P50 = percentile(lat, 0.50)
-		res.P90 = percentile(lat, 0.90)
-		res.P99 = percentile(lat, 0.99)
+		res.P50 = latency.Percentile(lat, 0.50)
+		res.P90 = latency.Percentile(lat, 0.90)
+		res.P99 = latency.Percentile(lat, 0.99)
 		res.Max = lat[len(lat)-1]
 	}
 	return res, nil
-}
-
-// percentile is the nearest-rank percentile of sorted latencies.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	i := int(float64(len(sorted))*p+0.5) - 1
-	i = max(0, min(i, len(sorted)-1))
-	return sorted[i]
 }
 
 func get(ctx context.Context, c *http.Client, u string) error {
