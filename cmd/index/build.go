@@ -38,7 +38,11 @@ build leaves DIR as it was.
 Files that cannot be read are reported on stderr as FILE:LINE: what is wrong and
 skipped; with --strict any skipped file fails the build and DIR is untouched.
 Progress goes to stderr, then one summary line; --json also prints the summary
-as JSON on stdout. Exit status: 0 on success, 1 on failure, 2 on usage errors.`,
+as JSON on stdout.
+
+Exit status: 0 when every record was read, 3 when it finished but skipped
+records (each reported on stderr as FILE:LINE), 1 on failure (DIR is left as
+it was), 2 on usage errors.`,
 		Example: `  index build --index news.bleve testdata/
   index build --field title=headline --field date=time headlines.jsonl.gz`,
 	}
@@ -54,9 +58,12 @@ func newCmdAdd(ios *cli.IO, runF func(context.Context, *indexOptions) error) *co
 an item with an id already indexed is replaced, and a teaser seen on new pages
 gets its pages count raised. It writes the next generation of DIR beside the
 current one (sharing its segment files) and switches to it, so it works while
-"search serve" is serving DIR. With no index in DIR it builds one.
+"search serve" is serving DIR. With no index in DIR it builds one. Files and
+lines that cannot be read are reported and skipped as for build (--strict).
 
-Exit status: 0 on success, 1 on failure, 2 on usage errors.`,
+Exit status: 0 when every record was read, 3 when it finished but skipped
+records (each reported on stderr as FILE:LINE), 1 on failure (DIR is left as
+it was), 2 on usage errors.`,
 		Example: `  index add --index news.bleve today/`,
 	}
 	indexCmd(cmd, ios, indexer.Add, runF)
@@ -108,6 +115,10 @@ func indexRun(ctx context.Context, opts *indexOptions) error {
 			return jerr
 		}
 		fmt.Fprintln(opts.IO.Out, string(b))
+	}
+	if err == nil && sum.Skipped > 0 {
+		// The summary line on stderr already says how many.
+		return cli.SilentError{Code: cli.ExitSkipped}
 	}
 	return err
 }

@@ -204,7 +204,7 @@ func TestBuildBadFilesAndStrict(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "idx")
 	// Without --strict: the bad files are reported and skipped, the build goes on.
 	r := runIndex(t, "", "build", "--json", "--index", dir, "testdata/pages", "testdata/bad")
-	if r.code != 0 {
+	if r.code != 3 {
 		t.Fatalf("build with bad files: exit %d\n%s", r.code, r.stderr)
 	}
 	var sum indexer.Summary

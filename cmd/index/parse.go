@@ -30,8 +30,8 @@ as JSON lines on stdout, in input order: each page's article, then its teasers.
 It is exactly what "index build" indexes. PATH "-" reads JSON lines from stdin.
 
 A file or line that cannot be read is reported on stderr as FILE:LINE: what is
-wrong, and skipped. Exit status: 0 when everything parsed, 1 when something was
-skipped, 2 on usage errors.`,
+wrong, and skipped. Exit status: 0 when every record was read, 3 when records
+were skipped (the others are printed), 1 on failure, 2 on usage errors.`,
 		Example: `  index parse testdata/pages/
   index parse --field title=headline --field region=category \
       --field summary=short_description --field url=link news_category.jsonl`,
@@ -80,7 +80,7 @@ func parseRun(ctx context.Context, opts *parseOptions) error {
 	}
 	if skipped > 0 {
 		fmt.Fprintf(opts.IO.Err, "index parse: %d skipped\n", skipped)
-		return cli.SilentError{Code: cli.ExitFailure}
+		return cli.SilentError{Code: cli.ExitSkipped}
 	}
 	return nil
 }

@@ -27,6 +27,9 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1
 	ExitUsage   = 2
+	// ExitSkipped: index build, add and parse did their work but skipped
+	// records, each reported on stderr as FILE:LINE.
+	ExitSkipped = 3
 )
 
 // IO is where a command reads and writes: the process's streams (System), or
