@@ -447,7 +447,7 @@ func TestE2EHighlightsAndFacets(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{nil, {"bank"}, {"--kind", "teaser"}, {"said", "--limit", "1"}} {
-		resp := searchJSON(t, dir, append([]string{"--limit", "1000"}, args...)...)
+		resp := searchJSON(t, dir, append([]string{"--limit", "1000", "--facets"}, args...)...)
 		missing := 0
 		for _, h := range resp.Hits {
 			if noRegion[h.ID] {
@@ -461,7 +461,7 @@ func TestE2EHighlightsAndFacets(t *testing.T) {
 			}
 			return n
 		}
-		if uint64(sum(resp.Facets.Kind)) != resp.Total || uint64(sum(resp.Facets.Month)) != resp.Total || uint64(sum(resp.Facets.Region)+missing) != resp.Total {
+		if uint64(sum(resp.Facets["kind"])) != resp.Total || uint64(sum(resp.Facets["month"])) != resp.Total || uint64(sum(resp.Facets["region"])+missing) != resp.Total {
 			t.Errorf("%q: facets %+v do not add up to %d (%d without region)", args, resp.Facets, resp.Total, missing)
 		}
 	}
@@ -483,7 +483,7 @@ func TestE2EHighlightsAndFacets(t *testing.T) {
 
 func TestE2EJSONAndGet(t *testing.T) {
 	dir, items := testIndex(t)
-	r := run(t, "--index", dir, "--json", "--limit", "3")
+	r := run(t, "--index", dir, "--json", "--limit", "3", "--facets=kind")
 	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 {
 		t.Fatalf("exit %d: %q", r.code, r.stdout)
 	}

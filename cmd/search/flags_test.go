@@ -27,6 +27,8 @@ func TestFlagsToRequest(t *testing.T) {
 		{[]string{"--region", "a,b"}, query.Request{Regions: []string{"a,b"}, Limit: 10, Page: 1}},
 		{[]string{"--kind", "teaser", "--sort", "oldest", "--limit", "50", "--page", "3"}, query.Request{Kind: "teaser", Sort: "oldest", Limit: 50, Page: 3}},
 		{[]string{"--after", readmeCursor, "oil"}, query.Request{Query: "oil", After: readmeCursor, Limit: 10, Page: 1}},
+		{[]string{"--facets"}, query.Request{Limit: 10, Page: 1, Facets: query.FacetNames()}},
+		{[]string{"--facets=month,kind", "--limit", "0"}, query.Request{CountOnly: true, Page: 1, Facets: []string{"month", "kind"}}},
 	}
 	for _, tt := range tests {
 		got, code, stderr := parseSearch(t, tt.args...)
@@ -38,9 +40,9 @@ func TestFlagsToRequest(t *testing.T) {
 			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
 		}
 	}
-	got, _, _ := parseSearch(t, "--facets", "--json", "--index", "d")
-	if !got.Facets || !got.JSON || got.Dir != "d" {
-		t.Errorf("facets %v json %v index %q", got.Facets, got.JSON, got.Dir)
+	got, _, _ := parseSearch(t, "--json", "--index", "d")
+	if !got.JSON || got.Dir != "d" {
+		t.Errorf("json %v index %q", got.JSON, got.Dir)
 	}
 }
 
@@ -78,8 +80,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--to", "20000w"}, "search: --to: date 1643-"},
 		{[]string{"--kind", "video"}, `search: --kind: unknown kind "video" (want article or teaser)`},
 		{[]string{"--sort", "date"}, `search: --sort: unknown sort "date"`},
-		{[]string{"--limit", "-1"}, "search: --limit: -1 is out of range (1 to 1000)"},
-		{[]string{"--limit", "1001"}, "search: --limit: 1001 is out of range (1 to 1000)"},
+		{[]string{"--limit", "-1"}, "search: --limit: -1 is out of range (0 to 1000; 0 asks for the count only)"},
+		{[]string{"--limit", "1001"}, "search: --limit: 1001 is out of range (0 to 1000; 0 asks for the count only)"},
 		{[]string{"--limit", "ten"}, `search: invalid argument "ten" for "--limit" flag`},
 		{[]string{"--page", "-1"}, "search: --page: -1 is out of range"},
 		{[]string{"--after", "garbage"}, "search: --after: invalid cursor"},

@@ -36,7 +36,6 @@ type searchOptions struct {
 	IO      *cli.IO
 	Dir     string // the index folder, resolved
 	Request query.Request
-	Facets  bool
 	JSON    bool
 }
 
@@ -59,7 +58,7 @@ func usageError(err error) error {
 
 func newCmdSearch(ios *cli.IO, runF func(context.Context, *searchOptions) error) *cobra.Command {
 	opts := &searchOptions{IO: ios}
-	var dir string
+	var dir, facets string
 	req := &opts.Request
 	cmd := &cobra.Command{
 		Use:   "search [QUERY] [flags]",
@@ -92,6 +91,11 @@ The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.ble
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The words of QUERY may come as one argument or several.
 			req.Query = strings.Join(args, " ")
+			req.CountOnly = req.Limit == 0
+			req.Facets = nil
+			if facets != "" {
+				req.Facets = strings.Split(facets, ",")
+			}
 			if err := req.Validate(); err != nil {
 				return usageError(err)
 			}
@@ -109,10 +113,11 @@ The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.ble
 	fl.StringArrayVar(&req.Regions, "region", nil, "section or region, exact and case-insensitive; repeat for any of several")
 	fl.StringVar(&req.Kind, "kind", "", "article or teaser (default both)")
 	fl.StringVar(&req.Sort, "sort", "", "relevance, newest or oldest (default relevance with a QUERY, newest without)")
-	fl.IntVar(&req.Limit, "limit", query.DefaultLimit, fmt.Sprintf("hits per page, 1 to %d", query.MaxLimit))
+	fl.IntVar(&req.Limit, "limit", query.DefaultLimit, fmt.Sprintf("hits per page, 1 to %d; 0 prints the count only", query.MaxLimit))
 	fl.IntVar(&req.Page, "page", 1, "page number, from 1")
 	fl.StringVar(&req.After, "after", "", "continue after the last hit of an earlier search (its next cursor)")
-	fl.BoolVar(&opts.Facets, "facets", false, "print counts by region, kind and month under the hits")
+	fl.StringVar(&facets, "facets", "", "print counts by these facets under the hits: "+strings.Join(query.FacetNames(), ",")+" (--facets alone: all)")
+	fl.Lookup("facets").NoOptDefVal = strings.Join(query.FacetNames(), ",")
 	fl.BoolVar(&opts.JSON, "json", false, "print the response as JSON, as GET /api/search returns it")
 	return cmd
 }
@@ -132,7 +137,7 @@ func searchRun(ctx context.Context, opts *searchOptions) error {
 		return resp.WriteJSON(opts.IO.Out)
 	}
 	p := newPrinter(opts.IO)
-	p.response(resp, opts.Request, opts.Facets)
+	p.response(resp, opts.Request)
 	return p.err
 }
 
@@ -187,7 +192,7 @@ func plural(n uint64, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func (p *printer) response(r *query.Response, req query.Request, facets bool) {
+func (p *printer) response(r *query.Response, req query.Request) {
 	p.printf("%s in %.1f ms", plural(r.Total, "hit", "hits"), r.TookMs)
 	if len(r.Hits) > 0 && uint64(len(r.Hits)) < r.Total {
 		limit, page := req.Limit, req.Page
@@ -229,16 +234,21 @@ func (p *printer) response(r *query.Response, req query.Request, facets bool) {
 			}
 		}
 	}
-	if facets {
+	if len(r.Facets) > 0 {
 		p.printf("\n")
-		p.facet("Regions", r.Facets.Region)
-		p.facet("Kinds", r.Facets.Kind)
-		p.facet("Months", r.Facets.Month)
+		for _, name := range query.FacetNames() {
+			if vs, ok := r.Facets[name]; ok {
+				p.facet(facetTitles[name], vs)
+			}
+		}
 	}
 	if r.Next != "" {
 		p.printf("\nmore: --after %s\n", r.Next)
 	}
 }
+
+// facetTitles are the facets' headings in the text output.
+var facetTitles = map[string]string{"region": "Regions", "kind": "Kinds", "month": "Months", "source": "Sources"}
 
 func (p *printer) facet(name string, vs []query.FacetValue) {
 	parts := make([]string, 0, len(vs))

@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func benchIndex(b *testing.B) bleve.Index {
+func benchIndex(b testing.TB) bleve.Index {
 	b.Helper()
 	src := testenv.Shared(b, "corpus/reuters21578/articles.jsonl.gz")
 	benchOnce.Do(func() {
@@ -163,59 +163,6 @@ func BenchmarkQueries(b *testing.B) {
 	}
 }
 
-// BenchmarkFilterForms measures the two ways to apply each filter: a clause
-// of the conjunction (scored, but the score shift is the same for every hit)
-// or bleve's non-scoring BooleanQuery filter. buildQuery uses the faster.
-func BenchmarkFilterForms(b *testing.B) {
-	idx := benchIndex(b)
-	ctx := context.Background()
-	forms := []struct {
-		name          string
-		labels, dates filterForm
-	}{
-		{"region-conj_date-conj", filterConjunction, filterConjunction},
-		{"region-conj_date-filter", filterConjunction, filterClause},
-		{"region-filter_date-conj", filterClause, filterConjunction},
-		{"region-filter_date-filter", filterClause, filterClause},
-	}
-	reqs := []struct {
-		name string
-		r    Request
-	}{
-		{"bank_europe", Request{Query: "bank", Regions: []string{"Europe"}}},
-		{"wheat_march", Request{Query: "wheat", From: "1987-03-01", To: "1987-03-31"}},
-		{"trade_asia_april", Request{Query: "trade", Regions: []string{"Asia Pacific"}, From: "1987-04-01", To: "1987-04-30"}},
-		{"oil_europe_march", Request{Query: "oil", Regions: []string{"Europe"}, From: "1987-03-01", To: "1987-03-31"}},
-		{"all_europe_march", Request{Regions: []string{"Europe"}, From: "1987-03-01", To: "1987-03-31"}},
-	}
-	for _, rq := range reqs {
-		p, err := rq.r.plan(time.Now())
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, f := range forms {
-			q := combine(p, f.labels, f.dates)
-			b.Run(rq.name+"/"+f.name, func(b *testing.B) {
-				req := bleve.NewSearchRequestOptions(q, 10, 0, false)
-				req.SortByCustom(sortOrder(p.sort))
-				ds := make([]time.Duration, 0, b.N)
-				var total uint64
-				for b.Loop() {
-					start := time.Now()
-					res, err := idx.SearchInContext(ctx, req)
-					if err != nil {
-						b.Fatal(err)
-					}
-					total = res.Total
-					ds = append(ds, time.Since(start))
-				}
-				reportLatency(b, ds)
-				b.ReportMetric(float64(total), "hits")
-			})
-		}
-	}
-}
-
 // BenchmarkParse measures the query language parser and compiler.
 func BenchmarkParse(b *testing.B) {
 	b.ReportAllocs()
@@ -229,7 +176,7 @@ func BenchmarkParse(b *testing.B) {
 }
 
 // BenchmarkRequestParts measures what each part of the request costs on top
-// of the bare query: facets, highlights, stored fields.
+// of the bare query: facets, stored fields and term locations.
 func BenchmarkRequestParts(b *testing.B) {
 	idx := benchIndex(b)
 	ctx := context.Background()
@@ -238,14 +185,10 @@ func BenchmarkRequestParts(b *testing.B) {
 		edit func(*bleve.SearchRequest)
 	}{
 		{"full", func(*bleve.SearchRequest) {}},
-		{"no-facets", func(r *bleve.SearchRequest) { r.Facets = nil }},
-		{"no-region-facet", func(r *bleve.SearchRequest) { delete(r.Facets, "region") }},
-		{"no-kind-facet", func(r *bleve.SearchRequest) { delete(r.Facets, "kind") }},
-		{"no-month-facet", func(r *bleve.SearchRequest) { delete(r.Facets, "month") }},
-		{"no-highlight", func(r *bleve.SearchRequest) { r.Highlight = nil }},
-		{"bare", func(r *bleve.SearchRequest) { r.Facets, r.Highlight, r.Fields = nil, nil, nil }},
+		{"no-locations", func(r *bleve.SearchRequest) { r.IncludeLocations = false }},
+		{"bare", func(r *bleve.SearchRequest) { r.Facets, r.IncludeLocations, r.Fields = nil, false, nil }},
 	}
-	for _, rq := range []Request{{Query: "oil"}, {}} {
+	for _, rq := range []Request{{Query: "oil", Facets: FacetNames()}, {Facets: FacetNames()}} {
 		p, err := rq.plan(time.Now())
 		if err != nil {
 			b.Fatal(err)
@@ -269,5 +212,48 @@ func BenchmarkRequestParts(b *testing.B) {
 				reportLatency(b, ds)
 			})
 		}
+	}
+}
+
+// BenchmarkHighlightPerHit measures what highlighting costs per hit, on the
+// same hits: bleve's html highlighter (what the search did before: the hit's
+// document loaded again, every match a scored fragment candidate) against
+// the fragments made here from the locations the search found.
+func BenchmarkHighlightPerHit(b *testing.B) {
+	idx := benchIndex(b)
+	ctx := context.Background()
+	for _, q := range []string{"oil", "crude prices", `"interest rates"`, "export*"} {
+		p, err := Request{Query: q, Limit: 10}.plan(time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		plain := bleveRequest(p)
+		plain.IncludeLocations = false
+		withBleve := bleveRequest(p)
+		withBleve.IncludeLocations = false
+		withBleve.Highlight = bleve.NewHighlightWithStyle("html")
+		for _, f := range highlightFields {
+			withBleve.Highlight.AddField(f)
+		}
+		ours := bleveRequest(p)
+		run := func(b *testing.B, req *bleve.SearchRequest, hl bool) {
+			hits := 0
+			for b.Loop() {
+				res, err := idx.SearchInContext(ctx, req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if hl {
+					for _, h := range res.Hits {
+						newHit(h)
+					}
+				}
+				hits += len(res.Hits)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(max(hits, 1)), "µs/hit")
+		}
+		b.Run(q+"/none", func(b *testing.B) { run(b, plain, false) })
+		b.Run(q+"/bleve-html", func(b *testing.B) { run(b, withBleve, false) })
+		b.Run(q+"/locations", func(b *testing.B) { run(b, ours, true) })
 	}
 }

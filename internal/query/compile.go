@@ -1,7 +1,6 @@
 package query
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -77,10 +76,8 @@ func compile(n Node) bq.Query {
 	return nil
 }
 
-func isKeywordField(f string) bool { return slices.Contains(schema.KeywordFields, f) }
-
 // compileTerm compiles a word or phrase. Without a field it is the
-// disjunction of its queries in schema.TextFields (title, body, summary,
+// disjunction of its queries in schema.TextFields() (title, body, summary,
 // caption), so a headline-only item is found by its title. bleve scores a
 // disjunction as the sum of the matching clauses times matched/all clauses,
 // so a title match doubles a document's score (2/4 instead of 1/4); the
@@ -97,7 +94,7 @@ func compileTerm(t *Term) bq.Query {
 		return fieldQuery(t, t.Field, boost)
 	}
 	var qs []bq.Query
-	for _, tf := range schema.TextFields {
+	for _, tf := range schema.TextFields() {
 		if q := fieldQuery(t, tf.Name, boost*tf.Boost); q != nil {
 			qs = append(qs, q)
 		}
@@ -125,7 +122,7 @@ func fieldQuery(t *Term, field string, boost float64) bq.Query {
 	var q boosted
 	lower := strings.ToLower(t.Text)
 	switch {
-	case isKeywordField(field):
+	case schema.IsKeywordField(field):
 		// One token, lower case: the whole label.
 		label := strings.Join(strings.Fields(lower), " ")
 		switch {

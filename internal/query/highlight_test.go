@@ -1,39 +1,71 @@
 package query
 
 import (
+	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2/search/highlight"
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 func TestWordEdges(t *testing.T) {
-	orig := []byte("The ferry link between Larkmoor and the islands will reopen")
-	loc := func(word string) *highlight.TermLocation {
-		for i := 0; i+len(word) <= len(orig); i++ {
-			if string(orig[i:i+len(word)]) == word {
-				return &highlight.TermLocation{Start: i, End: i + len(word)}
+	text := "The ferry link between Larkmoor and the islands will reopen"
+	loc := func(word string) (int, int) {
+		i := strings.Index(text, word)
+		if i < 0 {
+			t.Fatalf("no %q", word)
+		}
+		return i, i + len(word)
+	}
+	fs, fe := loc("ferry")
+	is, ie := loc("islands")
+	for _, tc := range []struct {
+		name        string
+		start, end  int
+		first, last int
+		want        string
+	}{
+		{"inside words at both edges", 2, 33, fs, fe, "ferry link between Larkmoor"},
+		{"on boundaries already", 4, 14, fs, fe, "ferry link"},
+		{"never past a match", 5, 11, 5, 9, "erry"},
+		{"whole text", 0, len(text), is, ie, text},
+		{"leading space skipped", 3, 20, fs, fe, "ferry link"},
+	} {
+		s, e := wordEdges(text, tc.start, tc.end, tc.first, tc.last)
+		if got := text[s:e]; got != tc.want {
+			t.Errorf("%s: [%d,%d) gives %q, want %q", tc.name, tc.start, tc.end, got, tc.want)
+		}
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	locs := func(text string, words ...string) search.TermLocationMap {
+		tlm := search.TermLocationMap{}
+		for _, w := range words {
+			for i := 0; ; {
+				k := strings.Index(strings.ToLower(text[i:]), w)
+				if k < 0 {
+					break
+				}
+				tlm[w] = append(tlm[w], &search.Location{Start: uint64(i + k), End: uint64(i + k + len(w))})
+				i += k + len(w)
 			}
 		}
-		t.Fatalf("no %q", word)
-		return nil
+		return tlm
 	}
-	ferry, islands := loc("ferry"), loc("islands")
+	long := strings.Repeat("filler words here and there. ", 10) + "The cocoa crop and the cocoa price rose. " + strings.Repeat("more filler text follows. ", 10) + "cocoa again."
 	for _, tc := range []struct {
-		name       string
-		start, end int
-		ot         highlight.TermLocations
+		name, text string
+		words      []string
 		want       string
 	}{
-		{"inside words at both edges", 2, 33, highlight.TermLocations{ferry}, "ferry link between Larkmoor"},
-		{"on boundaries already", 4, 14, highlight.TermLocations{ferry}, "ferry link"},
-		{"never past a match", 5, 11, highlight.TermLocations{{Start: 5, End: 9}}, "erry"},
-		{"whole text", 0, len(orig), highlight.TermLocations{islands}, string(orig)},
-		{"leading space skipped", 3, 20, highlight.TermLocations{ferry}, "ferry link"},
-		{"no matches", 1, 20, nil, "ferry link"},
+		{"short text whole", "Cocoa prices hit low", []string{"cocoa"}, "<mark>Cocoa</mark> prices hit low"},
+		{"escaped", "AT&T <b>bids</b>", []string{"bids"}, "AT&amp;T &lt;b&gt;<mark>bids</mark>&lt;/b&gt;"},
+		{"no match", "nothing here", []string{"cocoa"}, ""},
+		{"densest window of a long text", long, []string{"cocoa", "price"},
+			"…<mark>cocoa</mark> crop and the <mark>cocoa</mark> <mark>price</mark> rose. more filler text follows. more filler text follows. more filler text follows. more filler text follows. more filler text follows. more filler text follows. more…"},
 	} {
-		s, e := wordEdges(orig, tc.start, tc.end, tc.ot)
-		if got := string(orig[s:e]); got != tc.want {
-			t.Errorf("%s: [%d,%d) gives %q, want %q", tc.name, tc.start, tc.end, got, tc.want)
+		if got := highlight(tc.text, locs(tc.text, tc.words...)); got != tc.want {
+			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -111,20 +112,15 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("query: %s at column %d", e.Msg, e.Column)
 }
 
-// Fields are the field names a query may name, as field:word.
-var Fields = []string{
-	schema.FieldTitle, schema.FieldBody, schema.FieldSummary, schema.FieldCaption,
-	schema.FieldRegion, schema.FieldDateline,
+// Fields returns the field names a query may name, as field:word.
+func Fields() []string {
+	return []string{
+		schema.FieldTitle, schema.FieldBody, schema.FieldSummary, schema.FieldCaption,
+		schema.FieldRegion, schema.FieldDateline,
+	}
 }
 
-func knownField(name string) bool {
-	for _, f := range Fields {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
+func knownField(name string) bool { return slices.Contains(Fields(), name) }
 
 // MaxQueryLength caps the length of a query, in bytes.
 const MaxQueryLength = 4096
@@ -272,7 +268,7 @@ func isFieldName(s string) bool {
 }
 
 func fieldError(field string, col int) error {
-	return &SyntaxError{Column: col, Msg: fmt.Sprintf("unknown field %q (fields: %s)", field, strings.Join(Fields, ", "))}
+	return &SyntaxError{Column: col, Msg: fmt.Sprintf("unknown field %q (fields: %s)", field, strings.Join(Fields(), ", "))}
 }
 
 // lexPhrase reads the phrase whose opening quote is at rs[i], and its suffix.

@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/item"
+	"newsdex/internal/schema"
 )
 
 // Request is one search, as the CLI flags and the HTTP parameters give it.
@@ -24,12 +26,17 @@ type Request struct {
 	Kind     string   // "kind": "", "article" or "teaser"
 	Sort     string   // "sort": "", "relevance", "newest", "oldest" (default relevance with a query, newest without)
 	Limit    int      // "limit": 0 means 10; 1..1000
-	Page     int      // "page": 0 means 1; 1-based
-	After    string   // "after": the Next cursor of an earlier response
+	// CountOnly is "limit=0": the total (and the facets asked for), no hits.
+	CountOnly bool
+	Page      int    // "page": 0 means 1; 1-based
+	After     string // "after": the Next cursor of an earlier response
+	// Facets is "facets": the facets to count over the whole result set,
+	// any of FacetNames(); none when empty.
+	Facets []string
 }
 
 // ParamError is a bad request parameter, named by its HTTP name: q, from, to,
-// region, kind, sort, limit, page or after.
+// region, kind, sort, limit, page, after or facets.
 type ParamError struct {
 	Param string
 	Msg   string
@@ -44,8 +51,13 @@ const (
 	SortOldest    = "oldest"
 )
 
-// Sorts lists the sort orders.
-var Sorts = []string{SortRelevance, SortNewest, SortOldest}
+// Sorts returns the sort orders.
+func Sorts() []string { return []string{SortRelevance, SortNewest, SortOldest} }
+
+// FacetNames returns the facets a request may ask for.
+func FacetNames() []string {
+	return []string{schema.FacetRegion, schema.FacetKind, schema.FacetMonth}
+}
 
 // Limits on paging.
 const (
@@ -58,15 +70,17 @@ const (
 
 // plan is a validated request.
 type plan struct {
-	node     Node
-	query    bq.Query
-	from, to time.Time // zero when absent; to is inclusive
-	regions  []string  // lower case, deduplicated
-	kind     string
-	sort     string
-	limit    int
-	offset   int
-	after    []string // bleve search_after keys
+	node      Node
+	query     bq.Query
+	from, to  time.Time // zero when absent; to is inclusive
+	regions   []string  // lower case, deduplicated
+	kind      string
+	sort      string
+	limit     int  // hits to return; 0 with countOnly
+	countOnly bool // the total and facets, no hits
+	offset    int
+	after     []string // bleve search_after keys
+	facets    map[string]bool
 }
 
 // Validate checks r and returns the first problem as a *ParamError, or nil.
@@ -139,11 +153,27 @@ func (r Request) plan(now time.Time) (*plan, error) {
 		return nil, &ParamError{"sort", fmt.Sprintf("unknown sort %q (want relevance, newest or oldest)", r.Sort)}
 	}
 
+	for _, f := range r.Facets {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if !slices.Contains(FacetNames(), f) {
+			return nil, &ParamError{"facets", fmt.Sprintf("unknown facet %q (want %s)", f, strings.Join(FacetNames(), ", "))}
+		}
+		if p.facets == nil {
+			p.facets = map[string]bool{}
+		}
+		p.facets[f] = true
+	}
+
 	switch {
+	case r.CountOnly:
+		if r.Limit != 0 {
+			return nil, &ParamError{"limit", "count only (limit 0) cannot be combined with another limit"}
+		}
+		p.countOnly = true
 	case r.Limit == 0:
 		p.limit = DefaultLimit
 	case r.Limit < 0 || r.Limit > MaxLimit:
-		return nil, &ParamError{"limit", fmt.Sprintf("%d is out of range (1 to %d)", r.Limit, MaxLimit)}
+		return nil, &ParamError{"limit", fmt.Sprintf("%d is out of range (0 to %d; 0 asks for the count only)", r.Limit, MaxLimit)}
 	default:
 		p.limit = r.Limit
 	}
@@ -153,6 +183,9 @@ func (r Request) plan(now time.Time) (*plan, error) {
 		page = 1
 	case page < 0:
 		return nil, &ParamError{"page", fmt.Sprintf("%d is out of range (pages start at 1)", r.Page)}
+	}
+	if p.countOnly && page > 1 {
+		return nil, &ParamError{"page", "count only (limit 0) has no pages"}
 	}
 	if page > MaxWindow || (page-1)*p.limit+p.limit > MaxWindow {
 		return nil, &ParamError{"page", fmt.Sprintf("page %d of %d hits goes past hit %d; continue with after cursors instead", page, p.limit, MaxWindow)}

@@ -30,8 +30,8 @@ var ErrNotFound = errors.New("no item with this id")
 type Response struct {
 	Total  uint64  `json:"total"`
 	TookMs float64 `json:"took_ms"`
-	Hits   []Hit   `json:"hits"`   // never nil
-	Facets Facets  `json:"facets"` // over the whole result set
+	Hits   []Hit   `json:"hits"`             // never nil; empty for count only
+	Facets Facets  `json:"facets,omitempty"` // the facets asked for, over the whole result set
 	Next   string  `json:"next,omitempty"`
 }
 
@@ -46,14 +46,11 @@ type Hit struct {
 	Highlights map[string][]string `json:"highlights"`
 }
 
-// Facets counts the whole result set by region, kind and month. Each list is
-// never nil. Regions and kinds come by count, most first; months in order,
-// those with hits only.
-type Facets struct {
-	Region []FacetValue `json:"region"`
-	Kind   []FacetValue `json:"kind"`
-	Month  []FacetValue `json:"month"`
-}
+// Facets counts the whole result set by the facets a request asks for
+// (FacetNames), each a list never nil. Regions, kinds and sources come by
+// count, most first; months in order, those with hits only. Facets not
+// asked for are absent.
+type Facets map[string][]FacetValue
 
 // FacetValue is one value of a facet and how many hits have it.
 type FacetValue struct {
@@ -79,18 +76,19 @@ func NewSearcher(idx bleve.Index) *Searcher {
 	return &Searcher{idx: idx, now: time.Now}
 }
 
-// The stored fields a hit carries: all but body.
-var hitFields = []string{
+// The stored fields a search loads: all but body make the hit; body only
+// makes its highlight.
+var loadFields = []string{
 	schema.FieldKind, schema.FieldTitle, schema.FieldRegion, schema.FieldDate,
 	schema.FieldDateline, schema.FieldSummary, schema.FieldCaption, schema.FieldByline,
 	schema.FieldReadMinutes, schema.FieldSource, schema.FieldURL, schema.FieldFile,
-	schema.FieldPages, schema.FieldArticleID,
+	schema.FieldPages, schema.FieldArticleID, schema.FieldBody,
 }
 
 // Highlighted fields.
 var highlightFields = []string{schema.FieldTitle, schema.FieldBody, schema.FieldSummary}
 
-// regionFacetSize caps the region facet: the most frequent regions are kept.
+// regionFacetSize caps the region and source facets: the most frequent are kept.
 const regionFacetSize = 100
 
 // Search runs r. A bad request is a *ParamError.
@@ -123,98 +121,56 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if more && len(hits) > 0 {
 		resp.Next = nextCursor(p.sort, hits[len(hits)-1])
 	}
-	resp.Facets = facets(res.Facets)
+	resp.Facets = facets(res.Facets, p.facets)
 	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
 	return resp, nil
 }
 
-// BleveRequest is the bleve search request Search runs for r at the instant
-// now (which relative dates count back from): the compiled query with its
-// filters, stored fields, highlights, sort, paging and facets. A bad request
-// is a *ParamError. It lets tools measure the request's parts without
-// building the request again.
-func BleveRequest(r Request, now time.Time) (*bleve.SearchRequest, error) {
-	p, err := r.plan(now)
-	if err != nil {
-		return nil, err
-	}
-	return bleveRequest(p), nil
-}
-
 // bleveRequest is the bleve search request of a plan: the query with its
-// filters, stored fields, highlights, sort, paging and facets.
+// filters, stored fields and term locations (for the highlights), sort,
+// paging and the facets asked for. Count only asks for no hits.
 func bleveRequest(p *plan) *bleve.SearchRequest {
 	size := p.limit
-	if p.after != nil {
+	if p.after != nil && !p.countOnly {
 		size++ // one more tells whether more remain
 	}
 	req := bleve.NewSearchRequestOptions(buildQuery(p), size, p.offset, false)
-	req.Fields = hitFields
-	req.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-	for _, f := range highlightFields {
-		req.Highlight.AddField(f)
+	if !p.countOnly {
+		req.Fields = loadFields
+		req.IncludeLocations = true
 	}
 	req.SortByCustom(sortOrder(p.sort))
-	if p.sort != SortRelevance {
+	if p.sort != SortRelevance || p.countOnly {
 		req.Score = "none"
 	}
-	if p.after != nil {
+	if p.after != nil && !p.countOnly {
 		req.SetSearchAfter(p.after)
 	}
-	req.AddFacet(schema.FieldFacets, schema.FacetRequest())
+	if len(p.facets) > 0 {
+		req.AddFacet(schema.FieldFacets, schema.FacetRequest())
+	}
 	return req
 }
 
-// buildQuery adds the filters to the query. Region and kind terms join a
-// conjunction; the date range is a non-scoring filter clause: in bleve 2.6
-// each is the faster form (see BenchmarkFilterForms).
+// buildQuery adds the filters to the query: region and kind terms join a
+// conjunction; the date range is a non-scoring filter clause. In bleve 2.6
+// each is the faster form (bench/NOTES.md: the filter forms).
 func buildQuery(p *plan) bq.Query {
-	return combine(p, filterConjunction, filterClause)
-}
-
-type filterForm int
-
-const (
-	filterConjunction filterForm = iota
-	filterClause
-)
-
-func combine(p *plan, labels, dates filterForm) bq.Query {
 	var conj, filters []bq.Query
-	_, all := p.query.(*bq.MatchAllQuery)
-	if !all {
+	if _, all := p.query.(*bq.MatchAllQuery); !all {
 		conj = append(conj, p.query)
 	}
-	add := func(form filterForm, q bq.Query) {
-		if form == filterConjunction {
-			conj = append(conj, q)
-		} else {
-			filters = append(filters, q)
-		}
-	}
 	if len(p.regions) > 0 {
-		var qs []bq.Query
-		for _, r := range p.regions {
-			t := bleve.NewTermQuery(r)
-			t.SetField(schema.FieldRegion)
-			qs = append(qs, t)
-		}
-		if len(qs) == 1 {
-			add(labels, qs[0])
-		} else {
-			add(labels, bleve.NewDisjunctionQuery(qs...))
-		}
+		conj = append(conj, anyTerm(schema.FieldRegion, p.regions))
 	}
 	if p.kind != "" {
-		t := bleve.NewTermQuery(p.kind)
-		t.SetField(schema.FieldKind)
-		add(labels, t)
+		conj = append(conj, anyTerm(schema.FieldKind, []string{p.kind}))
 	}
 	if !p.from.IsZero() || !p.to.IsZero() {
 		yes := true
 		d := bleve.NewDateRangeInclusiveQuery(p.from, p.to, &yes, &yes)
 		d.SetField(schema.FieldDate)
-		add(dates, d)
+		filters = append(filters, d)
 	}
 	var main bq.Query
 	switch len(conj) {
@@ -228,20 +184,24 @@ func combine(p *plan, labels, dates filterForm) bq.Query {
 	default:
 		main = bleve.NewConjunctionQuery(conj...)
 	}
-	switch len(filters) {
-	case 0:
+	if len(filters) == 0 {
 		return main
-	case 1:
-		b := bleve.NewBooleanQuery()
-		b.AddMust(main)
-		b.AddFilter(filters[0])
-		return b
-	default:
-		b := bleve.NewBooleanQuery()
-		b.AddMust(main)
-		b.AddFilter(bleve.NewConjunctionQuery(filters...))
-		return b
 	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(main)
+	b.AddFilter(filters[0])
+	return b
+}
+
+// anyTerm matches any of the terms in field.
+func anyTerm(field string, terms []string) bq.Query {
+	qs := make([]bq.Query, 0, len(terms))
+	for _, t := range terms {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		qs = append(qs, tq)
+	}
+	return anyOf(qs)
 }
 
 func sortOrder(name string) search.SortOrder {
@@ -272,50 +232,55 @@ func nextCursor(sortName string, h *search.DocumentMatch) string {
 
 func newHit(h *search.DocumentMatch) Hit {
 	hit := Hit{
-		Item:       schema.FromFields(h.ID, h.Fields), // hitFields holds no body
+		Item:       schema.FromFields(h.ID, h.Fields),
 		Score:      h.Score,
 		Highlights: map[string][]string{},
 	}
-	for f, frags := range h.Fragments {
-		if len(frags) > 0 {
-			hit.Highlights[f] = frags
+	for _, f := range highlightFields {
+		tlm := h.Locations[f]
+		if len(tlm) == 0 {
+			continue
+		}
+		text, _ := h.Fields[f].(string)
+		if frag := highlight(text, tlm); frag != "" {
+			hit.Highlights[f] = []string{frag}
 		}
 	}
+	hit.Body = "" // loaded for its highlight only
 	return hit
 }
 
-func facets(fr search.FacetResults) Facets {
-	out := Facets{Region: []FacetValue{}, Kind: []FacetValue{}, Month: []FacetValue{}}
+func facets(fr search.FacetResults, asked map[string]bool) Facets {
+	if len(asked) == 0 {
+		return nil
+	}
+	out := Facets{}
+	for name := range asked {
+		out[name] = []FacetValue{}
+	}
 	if f := fr[schema.FieldFacets]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
 			name, value, ok := schema.SplitFacetTerm(t.Term)
-			if !ok || t.Count == 0 {
+			if !ok || t.Count == 0 || !asked[name] {
 				continue
 			}
-			fv := FacetValue{Value: value, Count: t.Count}
-			switch name {
-			case schema.FacetRegion:
-				out.Region = append(out.Region, fv)
-			case schema.FacetKind:
-				out.Kind = append(out.Kind, fv)
-			case schema.FacetMonth:
-				out.Month = append(out.Month, fv)
-			}
+			out[name] = append(out[name], FacetValue{Value: value, Count: t.Count})
 		}
 	}
-	byCount := func(vs []FacetValue) func(i, j int) bool {
-		return func(i, j int) bool {
+	for name, vs := range out {
+		if name == schema.FacetMonth {
+			sort.Slice(vs, func(i, j int) bool { return vs[i].Value < vs[j].Value })
+			continue
+		}
+		sort.Slice(vs, func(i, j int) bool {
 			if vs[i].Count != vs[j].Count {
 				return vs[i].Count > vs[j].Count
 			}
 			return vs[i].Value < vs[j].Value
+		})
+		if (name == schema.FacetRegion || name == schema.FacetSource) && len(vs) > regionFacetSize {
+			out[name] = vs[:regionFacetSize]
 		}
-	}
-	sort.Slice(out.Region, byCount(out.Region))
-	sort.Slice(out.Kind, byCount(out.Kind))
-	sort.Slice(out.Month, func(i, j int) bool { return out.Month[i].Value < out.Month[j].Value })
-	if len(out.Region) > regionFacetSize {
-		out.Region = out.Region[:regionFacetSize]
 	}
 	return out
 }

@@ -161,6 +161,7 @@ func TestSearchMatches(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.req.Limit = 100
+			tt.req.Facets = []string{"kind", "month"}
 			r := mustSearch(t, s, tt.req)
 			if diff := cmp.Diff(tt.want, sorted(ids(r))); diff != "" {
 				t.Errorf("hits (-want +got):\n%s", diff)
@@ -169,7 +170,7 @@ func TestSearchMatches(t *testing.T) {
 				t.Errorf("total %d, want %d", r.Total, len(tt.want))
 			}
 			// Facets add up to the total.
-			for name, vs := range map[string][]FacetValue{"kind": r.Facets.Kind, "month": r.Facets.Month} {
+			for name, vs := range r.Facets {
 				n := 0
 				for _, v := range vs {
 					n += v.Count
@@ -308,33 +309,46 @@ func TestSearchHighlights(t *testing.T) {
 
 func TestSearchFacets(t *testing.T) {
 	s := fixtureSearcher(t)
-	r := mustSearch(t, s, Request{Limit: 1})
+	all := []string{"region", "kind", "month"}
+	r := mustSearch(t, s, Request{Limit: 1, Facets: all})
 	want := Facets{
-		Region: []FacetValue{{"Europe", 4}, {"Americas", 2}, {"Asia Pacific", 2}, {"Middle East", 1}},
-		Kind:   []FacetValue{{"article", 8}, {"teaser", 2}},
-		Month:  []FacetValue{{"1987-02", 1}, {"1987-03", 6}, {"1987-04", 3}},
+		"region": []FacetValue{{"Europe", 4}, {"Americas", 2}, {"Asia Pacific", 2}, {"Middle East", 1}},
+		"kind":   []FacetValue{{"article", 8}, {"teaser", 2}},
+		"month":  []FacetValue{{"1987-02", 1}, {"1987-03", 6}, {"1987-04", 3}},
 	}
 	if diff := cmp.Diff(want, r.Facets); diff != "" {
 		t.Errorf("facets (-want +got):\n%s", diff)
 	}
 	// Over the whole result set, whatever the page, and trimmed to the months with hits.
-	r = mustSearch(t, s, Request{Query: "oil OR cocoa", Limit: 1, Page: 2})
+	r = mustSearch(t, s, Request{Query: "oil OR cocoa", Limit: 1, Page: 2, Facets: all})
 	want = Facets{
-		Region: []FacetValue{{"Americas", 2}, {"Europe", 1}, {"Middle East", 1}},
-		Kind:   []FacetValue{{"article", 4}},
-		Month:  []FacetValue{{"1987-03", 3}, {"1987-04", 1}},
+		"region": []FacetValue{{"Americas", 2}, {"Europe", 1}, {"Middle East", 1}},
+		"kind":   []FacetValue{{"article", 4}},
+		"month":  []FacetValue{{"1987-03", 3}, {"1987-04", 1}},
 	}
 	if diff := cmp.Diff(want, r.Facets); diff != "" {
 		t.Errorf("facets (-want +got):\n%s", diff)
 	}
 	// Months without hits are left out.
-	r = mustSearch(t, s, Request{Query: "wheat OR cocoa"})
-	if diff := cmp.Diff([]FacetValue{{"1987-02", 1}, {"1987-04", 1}}, r.Facets.Month); diff != "" {
+	r = mustSearch(t, s, Request{Query: "wheat OR cocoa", Facets: []string{"Month"}})
+	if diff := cmp.Diff(Facets{"month": {{"1987-02", 1}, {"1987-04", 1}}}, r.Facets); diff != "" {
 		t.Errorf("months (-want +got):\n%s", diff)
 	}
-	r = mustSearch(t, s, Request{Query: "zebra"})
-	if diff := cmp.Diff(Facets{Region: []FacetValue{}, Kind: []FacetValue{}, Month: []FacetValue{}}, r.Facets); diff != "" {
+	r = mustSearch(t, s, Request{Query: "zebra", Facets: all})
+	if diff := cmp.Diff(Facets{"region": []FacetValue{}, "kind": []FacetValue{}, "month": []FacetValue{}}, r.Facets); diff != "" {
 		t.Errorf("empty facets (-want +got):\n%s", diff)
+	}
+	// None asked for, none computed.
+	if r := mustSearch(t, s, Request{Query: "oil"}); r.Facets != nil {
+		t.Errorf("facets not asked for: %v", r.Facets)
+	}
+	// Count only: the total and the facets asked for, no hits.
+	r = mustSearch(t, s, Request{Query: "oil", CountOnly: true, Facets: []string{"kind"}})
+	if r.Total != 3 || len(r.Hits) != 0 || r.Next != "" {
+		t.Errorf("count only: total %d, %d hits, next %q", r.Total, len(r.Hits), r.Next)
+	}
+	if diff := cmp.Diff(Facets{"kind": {{"article", 3}}}, r.Facets); diff != "" {
+		t.Errorf("count-only facets (-want +got):\n%s", diff)
 	}
 }
 
@@ -377,7 +391,7 @@ func TestResponseJSON(t *testing.T) {
 	if err := r.WriteJSON(&b); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := b.String(), `{"total":0,"took_ms":0,"hits":[],"facets":{"region":[],"kind":[],"month":[]}}`+"\n"; got != want {
+	if got, want := b.String(), `{"total":0,"took_ms":0,"hits":[]}`+"\n"; got != want {
 		t.Errorf("empty response\n got %s\nwant %s", got, want)
 	}
 }
@@ -409,8 +423,8 @@ func TestSearchCancelled(t *testing.T) {
 
 func TestSearchEmptyIndex(t *testing.T) {
 	s := NewSearcher(newIndex(t, nil))
-	r := mustSearch(t, s, Request{Query: "oil", From: "2020-01-01"})
-	if r.Total != 0 || len(r.Hits) != 0 || r.Facets.Month == nil {
+	r := mustSearch(t, s, Request{Query: "oil", From: "2020-01-01", Facets: []string{"month"}})
+	if r.Total != 0 || len(r.Hits) != 0 || r.Facets["month"] == nil {
 		t.Errorf("empty index: %+v", r)
 	}
 }
@@ -420,8 +434,8 @@ func TestMonthFacetSpansCenturies(t *testing.T) {
 		{ID: "old", Kind: item.Article, Title: "x", Date: day("1912-04-15")},
 		{ID: "new", Kind: item.Article, Title: "y", Date: day("2024-01-31T23:59:59Z")},
 	}))
-	r := mustSearch(t, s, Request{})
-	if diff := cmp.Diff([]FacetValue{{"1912-04", 1}, {"2024-01", 1}}, r.Facets.Month); diff != "" {
+	r := mustSearch(t, s, Request{Facets: []string{"month"}})
+	if diff := cmp.Diff([]FacetValue{{"1912-04", 1}, {"2024-01", 1}}, r.Facets["month"]); diff != "" {
 		t.Errorf("months (-want +got):\n%s", diff)
 	}
 }

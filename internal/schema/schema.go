@@ -29,8 +29,11 @@ import (
 // layout changes: an index stamped with another version must be rebuilt.
 const Version = 5
 
-// VersionKey is the bleve internal key that holds the mapping version.
-var VersionKey = []byte("newsdex.mapping_version")
+// versionKey is the bleve internal key that holds the mapping version.
+const versionKey = "newsdex.mapping_version"
+
+// VersionKey returns the bleve internal key that holds the mapping version.
+func VersionKey() []byte { return []byte(versionKey) }
 
 // Field names in the index.
 const (
@@ -57,21 +60,34 @@ const (
 	FieldPageKeys = "page_keys"
 )
 
-// TextFields are the analyzed fields a free-text query searches, with their boosts.
-var TextFields = []struct {
+// TextField is an analyzed field a free-text query searches, with its boost.
+type TextField struct {
 	Name  string
 	Boost float64
-}{
-	{FieldTitle, 0.01}, // a title match still doubles the score: see query.compileTerm
-	{FieldBody, 1},
-	{FieldSummary, 1},
-	{FieldCaption, 1},
 }
 
-// KeywordFields are matched exactly but case-insensitively.
-var KeywordFields = []string{FieldRegion, FieldKind, FieldSource, FieldDateline}
+// TextFields returns the analyzed fields a free-text query searches, with
+// their boosts (a fresh slice: changing it changes nothing).
+func TextFields() []TextField {
+	return []TextField{
+		{FieldTitle, 0.01}, // a title match still doubles the score: see query.compileTerm
+		{FieldBody, 1},
+		{FieldSummary, 1},
+		{FieldCaption, 1},
+	}
+}
 
-// KeywordAnalyzer is the name of the analyzer of KeywordFields: one token, lower case.
+// IsKeywordField reports whether a field is matched exactly but
+// case-insensitively: region, kind, source, dateline.
+func IsKeywordField(name string) bool {
+	switch name {
+	case FieldRegion, FieldKind, FieldSource, FieldDateline:
+		return true
+	}
+	return false
+}
+
+// KeywordAnalyzer is the name of the analyzer of the keyword fields: one token, lower case.
 const KeywordAnalyzer = "keyword_lower"
 
 // Mapping returns the explicit index mapping: no dynamic fields, no _all field.
@@ -125,7 +141,7 @@ func Mapping() *mapping.IndexMappingImpl {
 	}
 
 	doc := bleve.NewDocumentStaticMapping()
-	for _, tf := range TextFields {
+	for _, tf := range TextFields() {
 		doc.AddFieldMappingsAt(tf.Name, text())
 	}
 	doc.AddFieldMappingsAt(FieldRegion, label(true))
@@ -190,6 +206,7 @@ const (
 	FacetRegion = "region"
 	FacetKind   = "kind"
 	FacetMonth  = "month"
+	FacetSource = "source"
 )
 
 // MonthUndated is the month facet's value for an item without a date.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gorilla/mux"
@@ -76,7 +77,7 @@ func (s *Server) acquire(w http.ResponseWriter) (*Generation, bool) {
 // the search command.
 var searchParams = map[string]bool{
 	"q": true, "from": true, "to": true, "region": true, "kind": true,
-	"sort": true, "limit": true, "page": true, "after": true,
+	"sort": true, "limit": true, "page": true, "after": true, "facets": true,
 }
 
 // parseSearch turns the query string of /api/search into a request. Only
@@ -90,7 +91,7 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	}
 	for name, vs := range vals {
 		if !searchParams[name] {
-			return req, &query.ParamError{Param: name, Msg: "unknown parameter (want q, from, to, region, kind, sort, limit, page or after)"}
+			return req, &query.ParamError{Param: name, Msg: "unknown parameter (want q, from, to, region, kind, sort, limit, page, after or facets)"}
 		}
 		if name != "region" && len(vs) > 1 {
 			return req, &query.ParamError{Param: name, Msg: "given more than once"}
@@ -144,6 +145,15 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	}
 	if pe := intParam("page", &req.Page, 0); pe != nil {
 		return req, pe
+	}
+	if _, ok := vals["limit"]; ok && req.Limit == 0 {
+		req.CountOnly = true // limit=0: the total (and facets), no hits
+	}
+	if f := vals.Get("facets"); f != "" {
+		if len(f) > 200 {
+			return req, &query.ParamError{Param: "facets", Msg: "longer than 200 bytes"}
+		}
+		req.Facets = strings.Split(f, ",")
 	}
 	return req, nil
 }

@@ -112,6 +112,25 @@ func TestSearchAfterCursor(t *testing.T) {
 	}
 }
 
+func TestSearchCountOnlyAndFacets(t *testing.T) {
+	s := newTestServer(t, Options{}, fixture())
+	var r query.Response
+	w := s.get("/api/search?limit=0&facets=kind,Month")
+	if w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Total == 0 || len(r.Hits) != 0 || len(r.Facets) != 2 || r.Facets["kind"] == nil || r.Facets["month"] == nil {
+		t.Errorf("count only with two facets: %s", w.Body)
+	}
+	w = s.get("/api/search?limit=2")
+	if strings.Contains(w.Body.String(), `"facets"`) {
+		t.Errorf("facets not asked for: %s", w.Body)
+	}
+}
+
 func TestSearchBadParams(t *testing.T) {
 	s := newTestServer(t, Options{MaxQueryLen: 50}, fixture())
 	cases := []struct {
@@ -141,6 +160,9 @@ func TestSearchBadParams(t *testing.T) {
 		{"after=garbage", "after"},
 		{"after=" + strings.Repeat("x", 300), "after"},
 		{"colour=red", "colour"},
+		{"facets=colour", "facets"},
+		{"facets=region&facets=kind", "facets"},
+		{"limit=0&page=2", "page"},
 		{"q=%ff%fe", "q"},
 		{"%zz=1", ""},
 		{"q=oil;region=x", ""},

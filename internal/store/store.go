@@ -193,7 +193,7 @@ func Open(dir string) (*Index, error) {
 
 // CheckVersion checks the mapping version stamped in idx; dir names it in the error.
 func CheckVersion(idx bleve.Index, dir string) error {
-	v, err := idx.GetInternal(schema.VersionKey)
+	v, err := idx.GetInternal(schema.VersionKey())
 	if err != nil {
 		return fmt.Errorf("reading the mapping version of the index at %s: %w", dir, err)
 	}
@@ -207,7 +207,7 @@ func CheckVersion(idx bleve.Index, dir string) error {
 
 // Stamp writes the mapping version into an index open for writing.
 func Stamp(idx bleve.Index) error {
-	return idx.SetInternal(schema.VersionKey, []byte(strconv.Itoa(schema.Version)))
+	return idx.SetInternal(schema.VersionKey(), []byte(strconv.Itoa(schema.Version)))
 }
 
 // DirSize is the total size of the regular files under path.

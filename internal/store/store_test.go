@@ -294,7 +294,7 @@ func TestVersionMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := idx.SetInternal(schema.VersionKey, []byte("999")); err != nil {
+	if err := idx.SetInternal(schema.VersionKey(), []byte("999")); err != nil {
 		t.Fatal(err)
 	}
 	idx.Close()

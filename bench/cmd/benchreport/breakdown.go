@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"newsdex/internal/query"
 	"newsdex/internal/store"
 )
@@ -18,14 +16,17 @@ type Breakdown struct {
 	P50us map[string]float64 `json:"p50_us"`
 }
 
-// The parts, in the order they are shown.
-var breakdownParts = []string{"bare", "+ stored fields", "+ highlights", "+ facets", "full path"}
+// The parts, in the order they are shown: what a request asks for, each
+// timed through the product's query.Searcher.Search. (Results up to mapping
+// version 5 hold the parts of the bleve request instead, named in
+// oldBreakdownParts; the renderer shows whichever a run holds.)
+var breakdownParts = []string{"count only", "10 hits", "10 hits + all facets"}
 
-// breakdown measures, on newsdex's index at dir, the request query.Search
-// runs for each query (query.BleveRequest): bare (query, filters, sort and
-// paging only), with the hits' stored fields,
-// with highlights (and fields), with the three facets alone, and through
-// query.Searcher.Search.
+var oldBreakdownParts = []string{"bare", "+ stored fields", "+ highlights", "+ facets", "full path"}
+
+// breakdown measures, on newsdex's index at dir, each query asked three
+// ways: count only (limit 0), the default request (10 hits with stored
+// fields and highlights, no facets), and the same with every facet.
 func breakdown(dir string, reps int, budget time.Duration) ([]Breakdown, error) {
 	ix, err := store.Open(dir)
 	if err != nil {
@@ -36,34 +37,16 @@ func breakdown(dir string, reps int, budget time.Duration) ([]Breakdown, error) 
 	ctx := context.Background()
 	var out []Breakdown
 	for _, bqy := range benchQueries {
-		full, err := query.BleveRequest(bqy.Req, time.Now())
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", bqy.Name, err)
-		}
-		// Each part is the product's own request with the later parts taken off.
-		mk := func(part string) *bleve.SearchRequest {
-			req := *full
-			switch part {
-			case "bare":
-				req.Fields, req.Highlight, req.Facets = nil, nil, nil
-			case "+ stored fields":
-				req.Highlight, req.Facets = nil, nil
-			case "+ highlights":
-				req.Facets = nil
-			case "+ facets":
-				req.Fields, req.Highlight = nil, nil
-			}
-			return &req
-		}
 		b := Breakdown{Name: bqy.Name, P50us: map[string]float64{}}
 		for _, part := range breakdownParts {
-			var run func() error
-			if part == "full path" {
-				run = func() error { _, err := s.Search(ctx, bqy.Req); return err }
-			} else {
-				req := mk(part)
-				run = func() error { _, err := ix.SearchInContext(ctx, req); return err }
+			req := bqy.Req
+			switch part {
+			case "count only":
+				req.Limit, req.CountOnly = 0, true
+			case "10 hits + all facets":
+				req.Facets = query.FacetNames()
 			}
+			run := func() error { _, err := s.Search(ctx, req); return err }
 			times, err := timeRuns(run, reps, budget)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", bqy.Name, part, err)

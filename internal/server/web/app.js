@@ -42,7 +42,10 @@
     if (s.kind) p.set("kind", s.kind);
     if (s.sort) p.set("sort", s.sort);
     if (s.page > 1) p.set("page", String(s.page));
-    if (withLimit) p.set("limit", String(PAGE_SIZE));
+    if (withLimit) {
+      p.set("limit", String(PAGE_SIZE));
+      p.set("facets", "region,month");
+    }
     return p;
   }
 
@@ -139,7 +142,8 @@
       let regionFacet = null;
       if (state.regions.length) {
         const p = params({ ...state, regions: [], page: 1 }, false);
-        p.set("limit", "1");
+        p.set("limit", "0");
+        p.set("facets", "region");
         regionFacet = get(p);
       }
       const main = await get(params(state, true));

@@ -1,0 +1,155 @@
+package query
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"newsdex/internal/testenv"
+)
+
+// relevanceQueries are benchreport's ranked queries (bench/cmd/benchreport
+// queries.go), by the names the SQLite FTS5 peer's top 10s carry in
+// bench/results.json.
+var relevanceQueries = map[string]Request{
+	"oil":              {Query: "oil"},
+	"cocoa":            {Query: "cocoa"},
+	"crude prices":     {Query: "crude prices"},
+	`"interest rates"`: {Query: `"interest rates"`},
+	"opec AND (output OR production) NOT saudi": {Query: "opec AND (output OR production) NOT saudi"},
+	"bank, region Europe":                       {Query: "bank", Regions: []string{"Europe"}},
+	"wheat, March 1987":                         {Query: "wheat", From: "1987-03-01", To: "1987-03-31"},
+	"trade, Asia Pacific, April 1987":           {Query: "trade", Regions: []string{"Asia Pacific"}, From: "1987-04-01", To: "1987-04-30"},
+	"export*":                                   {Query: "export*"},
+}
+
+// TestRelevance measures the two relevance figures ranking changes are held
+// to, on the shared Reuters-21578 articles: the top 10 shared with SQLite
+// FTS5's bm25() (its top 10s from the last make bench, bench/results.json),
+// and the editors' topics test: each Reuters topic label's words as the
+// query, its labelled articles as the relevant set, mean average precision
+// at 100.
+func TestRelevance(t *testing.T) {
+	articles := testenv.Shared(t, "corpus/reuters21578/articles.jsonl.gz")
+	s := NewSearcher(benchIndex(t))
+	ctx := context.Background()
+
+	raw, err := os.ReadFile(filepath.Join(testenv.Root(t), "bench", "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Queries []struct {
+			Engine  string `json:"engine"`
+			Scale   int    `json:"scale"`
+			Queries []struct {
+				Name string   `json:"name"`
+				Top  []string `json:"top"`
+			} `json:"queries"`
+		} `json:"queries"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatal(err)
+	}
+	shared, n := 0, 0
+	for _, e := range res.Queries {
+		if e.Engine != "SQLite FTS5" || e.Scale != 1 {
+			continue
+		}
+		for _, q := range e.Queries {
+			r, ok := relevanceQueries[q.Name]
+			if !ok {
+				continue
+			}
+			r.Limit = 10
+			resp, err := s.Search(ctx, r)
+			if err != nil {
+				t.Fatalf("%s: %v", q.Name, err)
+			}
+			ref := map[string]bool{}
+			for _, id := range q.Top {
+				ref[id] = true
+			}
+			o := 0
+			for _, h := range resp.Hits {
+				if ref[h.ID] {
+					o++
+				}
+			}
+			t.Logf("FTS5 overlap %-45s %d/10", q.Name, o)
+			shared += o
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("bench/results.json holds no SQLite FTS5 top 10s at 1x")
+	}
+	avg := float64(shared) / float64(n)
+	t.Logf("FTS5 top-10 overlap: %.1f of 10 over %d queries", avg, n)
+	if avg < 6.3 {
+		t.Errorf("FTS5 top-10 overlap %.1f dropped below 6.3 (mapping version 5)", avg)
+	}
+
+	// The editors' topics.
+	f, err := os.Open(articles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relevant := map[string]map[string]bool{}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var a struct {
+			ID     string   `json:"id"`
+			Topics []string `json:"topics"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		for _, tp := range a.Topics {
+			if relevant[tp] == nil {
+				relevant[tp] = map[string]bool{}
+			}
+			relevant[tp][a.ID] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	topics := make([]string, 0, len(relevant))
+	for tp := range relevant {
+		topics = append(topics, tp)
+	}
+	sort.Strings(topics)
+	sum := 0.0
+	for _, tp := range topics {
+		q := strings.NewReplacer("-", " ", "_", " ").Replace(tp)
+		resp, err := s.Search(ctx, Request{Query: q, Limit: 100})
+		if err != nil {
+			t.Fatalf("topic %s: %v", tp, err)
+		}
+		rel := relevant[tp]
+		found, ap := 0, 0.0
+		for i, h := range resp.Hits {
+			if rel[h.ID] {
+				found++
+				ap += float64(found) / float64(i+1)
+			}
+		}
+		ap /= float64(min(len(rel), 100))
+		sum += ap
+	}
+	mapAt100 := sum / float64(len(topics))
+	t.Logf("editors' topics: MAP@100 %.4f over %d topics", mapAt100, len(topics))
+}
