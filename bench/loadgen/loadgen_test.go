@@ -45,13 +45,13 @@ func TestLoad(t *testing.T) {
 		t.Errorf("errors: %+v", res)
 	}
 
-	start := time.Now()
+	// A run bound by a duration alone ends (were it not, this test would hang).
 	res, err = Load(context.Background(), srv.URL, []string{"q=oil"}, 2, Limit{Duration: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el > 2*time.Second || res.Requests == 0 || res.Errors != 0 {
-		t.Errorf("duration-bound run: %v, %+v", el, res)
+	if res.Requests == 0 || res.Errors != 0 {
+		t.Errorf("duration-bound run: %+v", res)
 	}
 }
 

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,23 +10,11 @@ import (
 	"newsdex/internal/testenv"
 )
 
-// runParse runs the built "index parse" with args in the repository root.
+// runParse runs "index parse args..." in the process, in the repository root.
 func runParse(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(testenv.Binary(t, "index"), append([]string{"parse"}, args...)...)
-	cmd.Dir = testenv.Root(t)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
+	r := runIndex(t, stdin, append([]string{"parse"}, args...)...)
+	return r.stdout, r.stderr, r.code
 }
 
 // TestParseTestdata: the output over testdata is the golden files, in order.

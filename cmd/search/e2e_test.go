@@ -1,583 +1,73 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"sort"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"newsdex/internal/item"
-	"newsdex/internal/query"
+	"newsdex/internal/store"
 	"newsdex/internal/testenv"
 )
 
-// The end-to-end tests run the built binaries on an index of testdata/. What
-// they expect comes from the items themselves (index export), so that they
-// hold as testdata grows.
+// End-to-end tests of the built binary: what needs a process of its own (exit
+// statuses through os.Exit, the environment). Serving under signals is tested
+// from internal/server's end-to-end tests.
 
-var (
-	e2eOnce  sync.Once
-	e2eDir   string
-	e2eItems []item.Item
-	e2eErr   string
-)
-
-// testIndex builds an index of testdata/ once and returns its folder and the
-// items it holds.
-func testIndex(t *testing.T) (string, []item.Item) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test; -short")
-	}
-	indexBin := testenv.Binary(t, "index")
-	root := testenv.Root(t)
-	e2eOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "newsdex-search-e2e-")
-		if err != nil {
-			e2eErr = err.Error()
-			return
-		}
-		e2eDir = filepath.Join(dir, "ix")
-		cmd := exec.Command(indexBin, "build", "--index", e2eDir, filepath.Join(root, "testdata"))
-		// Exit 3: records skipped, as testdata/bad is meant to be.
-		if out, err := cmd.CombinedOutput(); err != nil && cmd.ProcessState.ExitCode() != 3 {
-			e2eErr = "index build: " + err.Error() + "\n" + string(out)
-			return
-		}
-		cmd = exec.Command(indexBin, "export", "--index", e2eDir)
-		out, err := cmd.Output()
-		if err != nil {
-			e2eErr = "index export: " + err.Error()
-			return
-		}
-		sc := bufio.NewScanner(bytes.NewReader(out))
-		sc.Buffer(nil, 1<<24)
-		for sc.Scan() {
-			var it item.Item
-			if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-				e2eErr = "index export: " + err.Error()
-				return
-			}
-			e2eItems = append(e2eItems, it)
-		}
-	})
-	if e2eErr != "" {
-		t.Fatal(e2eErr)
-	}
-	if len(e2eItems) < 10 {
-		t.Fatalf("testdata index holds %d items; the tests need more", len(e2eItems))
-	}
-	return e2eDir, e2eItems
-}
-
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-func run(t *testing.T, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(testenv.Binary(t, "search"), args...)
-	cmd.Env = append(os.Environ(), "NEWSDEX_INDEX=")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
-}
-
-// searchJSON runs search --json and decodes the response.
-func searchJSON(t *testing.T, dir string, args ...string) *query.Response {
-	t.Helper()
-	r := run(t, append([]string{"--index", dir, "--json"}, args...)...)
-	if r.code != 0 {
-		t.Fatalf("search %q: exit %d: %s", args, r.code, r.stderr)
-	}
-	var resp query.Response
-	if err := json.Unmarshal([]byte(r.stdout), &resp); err != nil {
-		t.Fatalf("search %q: %v\n%s", args, err, r.stdout)
-	}
-	return &resp
-}
-
-// hitIDs runs a query for all its hits and returns their ids, sorted.
-func hitIDs(t *testing.T, dir string, args ...string) []string {
-	t.Helper()
-	resp := searchJSON(t, dir, append([]string{"--limit", "1000"}, args...)...)
-	if resp.Total != uint64(len(resp.Hits)) {
-		t.Fatalf("%q: total %d, %d hits", args, resp.Total, len(resp.Hits))
-	}
-	ids := []string{}
-	for _, h := range resp.Hits {
-		ids = append(ids, h.ID)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-func idsOf(items []item.Item, keep func(*item.Item) bool) []string {
-	ids := []string{}
-	for i := range items {
-		if keep(&items[i]) {
-			ids = append(ids, items[i].ID)
-		}
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-func text(it *item.Item) string {
-	return strings.ToLower(strings.Join([]string{it.Title, it.Body, it.Summary, it.Caption}, "\n"))
-}
-
-func hasWord(s, w string) bool {
-	return regexp.MustCompile(`\b` + regexp.QuoteMeta(w) + `\b`).MatchString(s)
-}
-
-func set(ids []string) map[string]bool {
-	m := map[string]bool{}
-	for _, id := range ids {
-		m[id] = true
-	}
-	return m
-}
-
-func subset(a, b []string) bool {
-	sb := set(b)
-	for _, x := range a {
-		if !sb[x] {
-			return false
-		}
-	}
-	return true
-}
-
-// commonWord is a word that many, but not all, items hold, and a region
-// label that several items carry: the tests' probes.
-func probes(items []item.Item) (word string, region string) {
-	counts := map[string]int{}
-	for i := range items {
-		seen := map[string]bool{}
-		for _, w := range regexp.MustCompile(`[a-z]{4,}`).FindAllString(text(&items[i]), -1) {
-			if !seen[w] {
-				seen[w] = true
-				counts[w]++
-			}
-		}
-	}
-	best := 0
-	for _, w := range []string{"bank", "said", "rate", "trade", "market", "prices", "first"} {
-		if n := counts[w]; n > best && n < len(items) {
-			best, word = n, w
-		}
-	}
-	regions := map[string]int{}
-	for _, it := range items {
-		if it.Region != "" {
-			regions[it.Region]++
-		}
-	}
-	for r, n := range regions {
-		if n > regions[region] || n == regions[region] && r < region {
-			region = r
-		}
-	}
-	return word, region
-}
-
-func TestE2EFilterCounts(t *testing.T) {
+func TestBinaryExitStatuses(t *testing.T) {
 	dir, items := testIndex(t)
-	_, region := probes(items)
-	// Dates: the median item's day, and the month of the first.
-	days := []string{}
-	for _, it := range items {
-		days = append(days, it.Day())
-	}
-	sort.Strings(days)
-	mid := days[len(days)/2]
-	month := days[0][:7]
+	none := filepath.Join(t.TempDir(), "none.bleve")
 	tests := []struct {
-		name string
-		args []string
-		want []string
-	}{
-		{"all", nil, idsOf(items, func(*item.Item) bool { return true })},
-		{"region", []string{"--region", strings.ToUpper(region)}, idsOf(items, func(it *item.Item) bool { return strings.EqualFold(it.Region, region) })},
-		{"kind article", []string{"--kind", "article"}, idsOf(items, func(it *item.Item) bool { return it.Kind == item.Article })},
-		{"kind teaser", []string{"--kind", "teaser"}, idsOf(items, func(it *item.Item) bool { return it.Kind == item.Teaser })},
-		{"from", []string{"--from", mid}, idsOf(items, func(it *item.Item) bool { return it.Day() >= mid })},
-		{"to", []string{"--to", mid}, idsOf(items, func(it *item.Item) bool { return it.Day() <= mid })},
-		{"one day", []string{"--from", mid, "--to", mid}, idsOf(items, func(it *item.Item) bool { return it.Day() == mid })},
-		{"month", []string{"--from", month, "--to", month}, idsOf(items, func(it *item.Item) bool { return it.Day()[:7] == month })},
-		{"rfc3339", []string{"--from", mid + "T00:00:00Z", "--to", mid + "T23:59:59Z"}, idsOf(items, func(it *item.Item) bool { return it.Day() == mid })},
-		{"region kind date", []string{"--region", region, "--kind", "article", "--to", mid}, idsOf(items, func(it *item.Item) bool {
-			return strings.EqualFold(it.Region, region) && it.Kind == item.Article && it.Day() <= mid
-		})},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, hitIDs(t, dir, tt.args...)); diff != "" {
-				t.Errorf("search %q (-want +got):\n%s", tt.args, diff)
-			}
-		})
-	}
-}
-
-func TestE2EQueries(t *testing.T) {
-	dir, items := testIndex(t)
-	word, _ := probes(items)
-	if word == "" {
-		t.Fatal("no probe word in testdata")
-	}
-	withWord := idsOf(items, func(it *item.Item) bool { return hasWord(text(it), word) })
-	withStem := idsOf(items, func(it *item.Item) bool { return strings.Contains(text(it), word) })
-	got := hitIDs(t, dir, word)
-	if len(got) == 0 || !subset(withWord, got) || !subset(got, withStem) {
-		t.Errorf("%s: hits %v; items with the word %v; items with it inside %v", word, got, withWord, withStem)
-	}
-
-	// Operators, as set algebra over the binary's own answers.
-	a, b := "bank", "rates"
-	A, B := set(hitIDs(t, dir, a)), set(hitIDs(t, dir, b))
-	var and, or, not []string
-	for _, it := range items {
-		id := it.ID
-		if A[id] && B[id] {
-			and = append(and, id)
-		}
-		if A[id] || B[id] {
-			or = append(or, id)
-		}
-		if A[id] && !B[id] {
-			not = append(not, id)
-		}
-	}
-	sort.Strings(and)
-	sort.Strings(or)
-	sort.Strings(not)
-	for _, tc := range []struct {
-		q    string
-		want []string
-	}{
-		{a + " " + b, and}, {a + " AND " + b, and}, {a + " OR " + b, or},
-		{a + " NOT " + b, not}, {a + " -" + b, not},
-		{"(" + a + " OR " + b + ") AND " + a, idsOf(items, func(it *item.Item) bool { return A[it.ID] })},
-		{"NOT " + a, idsOf(items, func(it *item.Item) bool { return !A[it.ID] })},
-	} {
-		if diff := cmp.Diff(nonNil(tc.want), hitIDs(t, dir, "--", tc.q)); diff != "" {
-			t.Errorf("%q (-want +got):\n%s", tc.q, diff)
-		}
-	}
-
-	// A phrase: exactly the items that hold it.
-	phrase := "central bank"
-	want := idsOf(items, func(it *item.Item) bool {
-		return strings.Contains(strings.Join(strings.Fields(text(it)), " "), phrase)
-	})
-	if len(want) == 0 {
-		t.Fatalf("no item holds %q", phrase)
-	}
-	if diff := cmp.Diff(want, hitIDs(t, dir, `"`+phrase+`"`)); diff != "" {
-		t.Errorf("phrase (-want +got):\n%s", diff)
-	}
-	// The same words, not as a phrase, match at least as much.
-	if loose := hitIDs(t, dir, phrase); !subset(want, loose) {
-		t.Errorf("words %v do not cover the phrase %v", loose, want)
-	}
-
-	// Fields.
-	titled := hitIDs(t, dir, "title:"+a)
-	if !subset(titled, idsOf(items, func(it *item.Item) bool { return strings.Contains(strings.ToLower(it.Title), a) })) || len(titled) == 0 {
-		t.Errorf("title:%s %v", a, titled)
-	}
-	_, region := probes(items)
-	if diff := cmp.Diff(hitIDs(t, dir, "--region", region), hitIDs(t, dir, `region:"`+region+`"`)); diff != "" {
-		t.Errorf("region: field and --region differ:\n%s", diff)
-	}
-	// Prefix and fuzzy.
-	pre := hitIDs(t, dir, "rat*")
-	if !subset(idsOf(items, func(it *item.Item) bool { return regexp.MustCompile(`\brat`).MatchString(text(it)) }), pre) {
-		t.Errorf("rat*: %v", pre)
-	}
-	if fz := hitIDs(t, dir, "bamk~"); !subset(idsOf(items, func(it *item.Item) bool { return hasWord(text(it), "bank") }), fz) {
-		t.Errorf("bamk~: %v", fz)
-	}
-	// Nothing: total 0, exit 0.
-	resp := searchJSON(t, dir, "zzyzxquux")
-	if resp.Total != 0 || len(resp.Hits) != 0 {
-		t.Errorf("no match: %+v", resp)
-	}
-	r := run(t, "--index", dir, "zzyzxquux")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "0 hits in ") {
-		t.Errorf("no match for people: exit %d %q", r.code, r.stdout)
-	}
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func TestE2ESortsAndPaging(t *testing.T) {
-	dir, _ := testIndex(t)
-	for _, tc := range []struct {
-		sort string
-		args []string
-	}{
-		{"newest", nil}, {"oldest", nil}, {"relevance", []string{"bank OR rates OR oil OR said"}},
-	} {
-		all := searchJSON(t, dir, append([]string{"--sort", tc.sort, "--limit", "1000"}, tc.args...)...)
-		if len(all.Hits) < 5 {
-			t.Fatalf("%s: %d hits", tc.sort, len(all.Hits))
-		}
-		for i := 1; i < len(all.Hits); i++ {
-			p, h := all.Hits[i-1], all.Hits[i]
-			var cmpKey int // <0: p before h by the sort key, 0: tie
-			switch tc.sort {
-			case "newest":
-				cmpKey = -p.Date.Compare(h.Date)
-			case "oldest":
-				cmpKey = p.Date.Compare(h.Date)
-			case "relevance":
-				switch {
-				case p.Score > h.Score:
-					cmpKey = -1
-				case p.Score < h.Score:
-					cmpKey = 1
-				}
-			}
-			if cmpKey > 0 || cmpKey == 0 && p.ID >= h.ID {
-				t.Errorf("%s: hit %d (%s %v %g) before %d (%s %v %g)", tc.sort, i-1, p.ID, p.Date, p.Score, i, h.ID, h.Date, h.Score)
-			}
-		}
-		want := []string{}
-		for _, h := range all.Hits {
-			want = append(want, h.ID)
-		}
-		// Pages of 4.
-		var paged []string
-		for page := 1; page < 100; page++ {
-			resp := searchJSON(t, dir, append([]string{"--sort", tc.sort, "--limit", "4", "--page", strconv.Itoa(page)}, tc.args...)...)
-			for _, h := range resp.Hits {
-				paged = append(paged, h.ID)
-			}
-			if resp.Next == "" {
-				break
-			}
-		}
-		if diff := cmp.Diff(want, paged); diff != "" {
-			t.Errorf("%s: pages (-want +got):\n%s", tc.sort, diff)
-		}
-		// --after, 5 at a time.
-		var after []string
-		cursor := ""
-		for i := 0; i < 100; i++ {
-			args := append([]string{"--sort", tc.sort, "--limit", "5"}, tc.args...)
-			if cursor != "" {
-				args = append(args, "--after", cursor)
-			}
-			resp := searchJSON(t, dir, args...)
-			if resp.Total != all.Total {
-				t.Errorf("%s: total %d with --after, want %d", tc.sort, resp.Total, all.Total)
-			}
-			for _, h := range resp.Hits {
-				after = append(after, h.ID)
-			}
-			if resp.Next == "" {
-				break
-			}
-			cursor = resp.Next
-		}
-		if diff := cmp.Diff(want, after); diff != "" {
-			t.Errorf("%s: --after pages (-want +got):\n%s", tc.sort, diff)
-		}
-	}
-}
-
-func TestE2EHighlightsAndFacets(t *testing.T) {
-	dir, items := testIndex(t)
-	resp := searchJSON(t, dir, "--limit", "1000", "bank")
-	if len(resp.Hits) == 0 {
-		t.Fatal("no hits for bank")
-	}
-	for _, h := range resp.Hits {
-		marked := false
-		for f, frags := range h.Highlights {
-			if f != "title" && f != "body" && f != "summary" {
-				t.Errorf("%s: highlight of field %s", h.ID, f)
-			}
-			for _, fr := range frags {
-				for _, m := range regexp.MustCompile(`<mark>(.*?)</mark>`).FindAllStringSubmatch(fr, -1) {
-					marked = true
-					if !strings.HasPrefix(strings.ToLower(m[1]), "bank") {
-						t.Errorf("%s: marked %q", h.ID, m[1])
-					}
-				}
-			}
-		}
-		if !marked {
-			t.Errorf("%s: no <mark> in %v", h.ID, h.Highlights)
-		}
-		if h.Kind == item.Teaser && h.Highlights["body"] != nil {
-			t.Errorf("%s: a teaser with a body highlight", h.ID)
-		}
-	}
-	// Facets add up to the total, for several result sets.
-	noRegion := map[string]bool{}
-	for _, it := range items {
-		if it.Region == "" {
-			noRegion[it.ID] = true
-		}
-	}
-	for _, args := range [][]string{nil, {"bank"}, {"--kind", "teaser"}, {"said", "--limit", "1"}} {
-		resp := searchJSON(t, dir, append([]string{"--limit", "1000", "--facets"}, args...)...)
-		missing := 0
-		for _, h := range resp.Hits {
-			if noRegion[h.ID] {
-				missing++
-			}
-		}
-		sum := func(vs []query.FacetValue) int {
-			n := 0
-			for _, v := range vs {
-				n += v.Count
-			}
-			return n
-		}
-		if uint64(sum(resp.Facets["kind"])) != resp.Total || uint64(sum(resp.Facets["month"])) != resp.Total || uint64(sum(resp.Facets["region"])+missing) != resp.Total {
-			t.Errorf("%q: facets %+v do not add up to %d (%d without region)", args, resp.Facets, resp.Total, missing)
-		}
-	}
-	// For people: bold only on a terminal, so plain here; facets under the hits.
-	r := run(t, "--index", dir, "--facets", "bank")
-	if r.code != 0 || strings.Contains(r.stdout, "\x1b[") || strings.Contains(r.stdout, "<mark>") {
-		t.Errorf("human output: exit %d\n%s", r.code, r.stdout)
-	}
-	lines := strings.Split(r.stdout, "\n")
-	if !regexp.MustCompile(`^\d+ hits? in [0-9.]+ ms`).MatchString(lines[0]) {
-		t.Errorf("first line %q", lines[0])
-	}
-	for _, want := range []string{"\nRegions: ", "\nKinds:   ", "\nMonths:  "} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("no %q in\n%s", want, r.stdout)
-		}
-	}
-}
-
-func TestE2EJSONAndGet(t *testing.T) {
-	dir, items := testIndex(t)
-	r := run(t, "--index", dir, "--json", "--limit", "3", "--facets=kind")
-	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 {
-		t.Fatalf("exit %d: %q", r.code, r.stdout)
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(r.stdout), &raw); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"total", "took_ms", "hits", "facets", "next"} {
-		if _, ok := raw[k]; !ok {
-			t.Errorf("no %q in %s", k, r.stdout)
-		}
-	}
-	if strings.Contains(r.stdout, `"body":"`) {
-		t.Errorf("hits carry bodies")
-	}
-	// The output is exactly the Response's JSON.
-	var resp query.Response
-	if err := json.Unmarshal([]byte(r.stdout), &resp); err != nil {
-		t.Fatal(err)
-	}
-	var again bytes.Buffer
-	if err := resp.WriteJSON(&again); err != nil {
-		t.Fatal(err)
-	}
-	if again.String() != r.stdout {
-		t.Errorf("search --json is not WriteJSON's:\n%s\n%s", r.stdout, again.String())
-	}
-
-	byID := map[string]item.Item{}
-	for _, it := range items {
-		byID[it.ID] = it
-	}
-	id := resp.Hits[0].ID
-	g := run(t, "get", "--index", dir, "--json", id)
-	var it item.Item
-	if g.code != 0 || json.Unmarshal([]byte(g.stdout), &it) != nil {
-		t.Fatalf("get: exit %d %q %q", g.code, g.stdout, g.stderr)
-	}
-	if diff := cmp.Diff(byID[id], it); diff != "" {
-		t.Errorf("get --json (-export +get):\n%s", diff)
-	}
-	g = run(t, "get", "--index", dir, id)
-	if g.code != 0 || !strings.HasPrefix(g.stdout, it.Title+"\n") || !strings.Contains(g.stdout, "id:        "+id) {
-		t.Errorf("get: exit %d\n%s", g.code, g.stdout)
-	}
-	if it.Body != "" && !strings.Contains(g.stdout, strings.Split(it.Body, "\n")[0]) {
-		t.Errorf("get: no body in\n%s", g.stdout)
-	}
-	g = run(t, "get", "--index", dir, "nosuchid")
-	if g.code != 1 || g.stdout != "" || g.stderr != "search get: no item with id \"nosuchid\"\n" {
-		t.Errorf("get unknown: exit %d %q %q", g.code, g.stdout, g.stderr)
-	}
-}
-
-func TestE2EBadInput(t *testing.T) {
-	dir, _ := testIndex(t)
-	tests := []struct {
+		env  string // $NEWSDEX_INDEX
 		args []string
 		code int
-		want string
+		out  string // stdout starts with
+		err  string // stderr starts with
 	}{
-		{[]string{"--from", "yesterday"}, 2, `search: --from: invalid date "yesterday"`},
-		{[]string{"--to", "1987-13-01"}, 2, `search: --to: invalid date "1987-13-01"`},
-		{[]string{"--from", "1987-04-01", "--to", "1987-03-01"}, 2, "search: --from: 1987-04-01 is after to"},
-		{[]string{"--kind", "video"}, 2, `search: --kind: unknown kind "video"`},
-		{[]string{"--sort", "date"}, 2, `search: --sort: unknown sort "date"`},
-		{[]string{"--limit", "-5"}, 2, "search: --limit: -5 is out of range"},
-		{[]string{"--limit", "5000"}, 2, "search: --limit: 5000 is out of range"},
-		{[]string{"--page", "0x"}, 2, `search: invalid argument "0x" for "--page" flag`},
-		{[]string{"--after", "nonsense"}, 2, "search: --after: invalid cursor"},
-		{[]string{"--page", "2", "--after", "eyJzIjoibmV3ZXN0IiwiayI6WyIyMDIxLTEwLTA0VDAwOjAwOjAwWiIsImEiXX0"}, 2, "search: --after: cannot be combined with page"},
-		{[]string{"opec AND (output OR production"}, 2, "search: QUERY: unclosed '(' at column 10"},
-		{[]string{"opec AND (output OR"}, 2, "search: QUERY: unexpected end of query at column 20"},
-		{[]string{"oil)"}, 2, "search: QUERY: unexpected ')' at column 4"},
-		{[]string{"--nope"}, 2, "search: unknown flag: --nope"},
+		{"", []string{"--index", dir, "--limit", "1", "--json"}, 0, `{"total":`, ""},
+		{dir, []string{"--limit", "1", "--json"}, 0, `{"total":`, ""},
+		{dir, []string{"get", items[0].ID, "--json"}, 0, `{"id":"` + items[0].ID + `"`, ""},
+		{dir, []string{"--kind", "video"}, 2, "", `search: --kind: unknown kind "video"`},
+		{dir, []string{"get"}, 2, "", "search get: accepts 1 arg(s), received 0"},
+		{dir, []string{"--nope"}, 2, "", "search: unknown flag: --nope"},
+		{none, []string{"oil"}, 1, "", "search: "},
+		{dir, []string{"get", "no-such-id"}, 1, "", `search get: no item with id "no-such-id"`},
 	}
 	for _, tt := range tests {
-		r := run(t, append([]string{"--index", dir}, tt.args...)...)
-		if r.code != tt.code || r.stdout != "" || !strings.HasPrefix(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 {
-			t.Errorf("%q: exit %d stdout %q stderr %q; want exit %d and %q", tt.args, r.code, r.stdout, r.stderr, tt.code, tt.want)
+		cmd := exec.Command(testenv.Binary(t, "search"), tt.args...)
+		cmd.Env = append(os.Environ(), store.EnvDir+"="+tt.env)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tt.code || !strings.HasPrefix(out.String(), tt.out) || !strings.HasPrefix(errb.String(), tt.err) {
+			t.Errorf("$%s=%s search %q: exit %d, stdout %.60q, stderr %q; want exit %d", store.EnvDir, tt.env, tt.args, code, out.String(), errb.String(), tt.code)
 		}
 	}
-	// No index: how to build one, exit 1.
-	none := filepath.Join(t.TempDir(), "none.bleve")
-	for _, args := range [][]string{{"--index", none, "oil"}, {"get", "--index", none, "x"}} {
-		r := run(t, args...)
-		if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "index build --index "+none) {
-			t.Errorf("%q: exit %d stdout %q stderr %q", args, r.code, r.stdout, r.stderr)
-		}
+}
+
+// TestLinksNoIngestCode: the search binary reads indexes; it links none of
+// the readers of pages and JSON lines, nor the progress bar of builds.
+func TestLinksNoIngestCode(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", ".")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
 	}
-	// $NEWSDEX_INDEX is the default folder.
-	cmd := exec.Command(testenv.Binary(t, "search"), "--limit", "1", "--json")
-	cmd.Env = append(os.Environ(), "NEWSDEX_INDEX="+dir)
-	if out, err := cmd.Output(); err != nil || !strings.HasPrefix(string(out), `{"total":`) {
-		t.Errorf("with $NEWSDEX_INDEX: %v %s", err, out)
+	for _, pkg := range strings.Fields(string(out)) {
+		switch {
+		case pkg == "newsdex/internal/input", pkg == "newsdex/internal/page", pkg == "newsdex/internal/jsonl",
+			pkg == "newsdex/internal/indexer", strings.Contains(pkg, "progressbar"):
+			t.Errorf("cmd/search depends on %s", pkg)
+		}
 	}
 }

@@ -1,19 +1,13 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"newsdex/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/ranking.golden")
 
 // rankingQueries are fixed queries over testdata/ whose top hits are kept in
 // testdata/ranking.golden, in the manner of zoekt's ranking tests: a change
@@ -52,20 +46,9 @@ func TestRanking(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	path := filepath.Join(testenv.Root(t), "testdata", "ranking.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -run TestRanking -update writes it)", err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("ranking changed (-want +got); if for the better, go test ./cmd/search -run TestRanking -update:\n%s", diff)
-	}
+	// A change in ranking shows as a diff; if for the better, accept it with
+	// go test ./cmd/search -run TestRanking -update.
+	testenv.Golden(t, filepath.Join(testenv.Root(t), "testdata", "ranking.golden"), []byte(b.String()))
 }
 
 func quoteArgs(args []string) []string {

@@ -355,10 +355,10 @@ func TestWriterConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	start := time.Now()
+	// The lock is never waited for: were it, this test would hang.
 	_, err = run(context.Background(), dir, records(buildCorpus()), Options{}, false)
-	if !errors.Is(err, store.ErrLocked) || time.Since(start) > 2*time.Second {
-		t.Errorf("build while locked: %v after %v", err, time.Since(start))
+	if !errors.Is(err, store.ErrLocked) {
+		t.Errorf("build while locked: %v", err)
 	}
 	_, err = run(context.Background(), dir, records(buildCorpus()), Options{}, true)
 	if !errors.Is(err, store.ErrLocked) {

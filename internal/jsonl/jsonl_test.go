@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,8 +18,6 @@ import (
 	"newsdex/internal/jsonl"
 	"newsdex/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/jsonl and testdata/bad")
 
 // readAll reads a file with a Reader and writes what it gives as "index parse"
 // would: items as JSON lines, and errors as "error: FILE:LINE: ..." lines.
@@ -73,20 +70,7 @@ func TestGolden(t *testing.T) {
 			}
 			defer f.Close()
 			got := readAll(t, f, filepath.Base(path), tt.fields)
-			golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to write it)", err)
-			}
-			if d := cmp.Diff(string(want), string(got)); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
+			testenv.Golden(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", got)
 		})
 	}
 }

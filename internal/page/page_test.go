@@ -4,21 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"newsdex/internal/item"
 	"newsdex/internal/page"
 	"newsdex/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/pages")
 
 // encode gives items as "index parse" prints them: JSON lines.
 func encode(t testing.TB, items []item.Item) []byte {
@@ -58,20 +53,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := encode(t, p.Items())
-			golden := strings.TrimSuffix(path, ".txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to write it)", err)
-			}
-			if d := cmp.Diff(string(want), string(got)); d != "" {
-				t.Errorf("%s differs from %s (-want +got):\n%s", name, filepath.Base(golden), d)
-			}
+			testenv.Golden(t, strings.TrimSuffix(path, ".txt")+".golden", got)
 		})
 	}
 }

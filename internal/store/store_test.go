@@ -198,13 +198,10 @@ func TestLockConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	// The lock is never waited for: were it, this test would hang.
 	_, err = Lock(dir)
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second Lock: %v, want ErrLocked", err)
-	}
-	if time.Since(start) > 2*time.Second {
-		t.Errorf("second Lock took %v", time.Since(start))
 	}
 	if !strings.Contains(err.Error(), "another index build or add is writing "+dir) {
 		t.Errorf("message: %v", err)

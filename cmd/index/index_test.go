@@ -3,49 +3,45 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"newsdex/internal/catalog"
+	"newsdex/internal/cli"
 	"newsdex/internal/indexer"
 	"newsdex/internal/item"
 	"newsdex/internal/store"
 	"newsdex/internal/testenv"
 )
 
-// End-to-end tests of index build, add, stats and export: they run the built
-// binary.
+// Tests of index build, add, stats and export. They run the commands in
+// the process (runIndex), in the repository root; e2e_test.go runs the built
+// binary for what needs a process of its own.
 
 type result struct {
 	code           int
 	stdout, stderr string
 }
 
+// runIndex runs "index args..." in the process, in the repository root with
+// $NEWSDEX_INDEX unset, stdin as its standard input.
 func runIndex(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(testenv.Binary(t, "index"), args...)
-	cmd.Dir = testenv.Root(t)
-	cmd.Env = append(os.Environ(), store.EnvDir+"=")
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+	if wd, _ := os.Getwd(); wd != testenv.Root(t) {
+		t.Chdir(testenv.Root(t))
 	}
+	t.Setenv(store.EnvDir, "")
+	var out, errb bytes.Buffer
+	ios := &cli.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb}
+	code := cli.Run(context.Background(), newCmdRoot(ios), ios, args)
 	return result{code, out.String(), errb.String()}
 }
 
@@ -86,10 +82,6 @@ func statsOf(t *testing.T, dir string) catalog.IndexStats {
 var testdataPaths = []string{"testdata/pages", "testdata/jsonl/items.jsonl"}
 
 func TestBuildTestdataStatsExport(t *testing.T) {
-	root := testenv.Root(t)
-	if _, err := os.Stat(filepath.Join(root, "testdata/pages")); err != nil {
-		t.Skip("testdata/pages is absent")
-	}
 	dir := filepath.Join(t.TempDir(), "idx")
 
 	// What index parse gives is what build indexes: count the distinct items.
@@ -197,10 +189,6 @@ func TestBuildTestdataStatsExport(t *testing.T) {
 }
 
 func TestBuildBadFilesAndStrict(t *testing.T) {
-	root := testenv.Root(t)
-	if _, err := os.Stat(filepath.Join(root, "testdata/bad")); err != nil {
-		t.Skip("testdata/bad is absent")
-	}
 	dir := filepath.Join(t.TempDir(), "idx")
 	// Without --strict: the bad files are reported and skipped, the build goes on.
 	r := runIndex(t, "", "build", "--json", "--index", dir, "testdata/pages", "testdata/bad")
@@ -264,13 +252,6 @@ func TestUsageAndMissingIndex(t *testing.T) {
 	r := runIndex(t, "", "build", "--index", dir, filepath.Join(dir, "missing.txt"))
 	if r.code != 1 {
 		t.Errorf("build of a missing path: exit %d\n%s", r.code, r.stderr)
-	}
-	// $NEWSDEX_INDEX names the folder when --index does not.
-	cmd := exec.Command(testenv.Binary(t, "index"), "stats")
-	cmd.Env = append(os.Environ(), store.EnvDir+"="+dir)
-	out, _ := cmd.CombinedOutput()
-	if !strings.Contains(string(out), dir) {
-		t.Errorf("stats with $%s: %s", store.EnvDir, out)
 	}
 }
 
@@ -359,10 +340,6 @@ func (h *holder) release(t *testing.T) string {
 }
 
 func TestAddWhileAnotherProcessReads(t *testing.T) {
-	root := testenv.Root(t)
-	if _, err := os.Stat(filepath.Join(root, "testdata/pages")); err != nil {
-		t.Skip("testdata/pages is absent")
-	}
 	dir := filepath.Join(t.TempDir(), "idx")
 	mustIndex(t, "build", "--index", dir, "testdata/pages")
 	before := statsOf(t, dir)
@@ -378,13 +355,9 @@ func TestAddWhileAnotherProcessReads(t *testing.T) {
 	if err := os.WriteFile(extra, []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
 	r := runIndex(t, "", "add", "--json", "--index", dir, extra)
 	if r.code != 0 {
 		t.Fatalf("add while read: exit %d\n%s", r.code, r.stderr)
-	}
-	if time.Since(start) > 30*time.Second {
-		t.Errorf("add took %v", time.Since(start))
 	}
 	after := statsOf(t, dir)
 	if after.Total != before.Total+2 || after.ByKind["teaser"] != before.ByKind["teaser"]+1 {
@@ -412,73 +385,18 @@ func TestWriterLockedFailsFast(t *testing.T) {
 	if first != "locked" {
 		t.Fatalf("helper: %q", first)
 	}
+	// The lock is never waited for: were it, this test would hang.
 	for _, cmd := range []string{"build", "add"} {
-		start := time.Now()
 		r := runIndex(t, "", cmd, "--index", dir, "testdata/jsonl/items.jsonl")
 		if r.code != 1 || !strings.Contains(r.stderr, "another index build or add is writing "+dir) {
 			t.Errorf("%s while locked: exit %d\n%s", cmd, r.code, r.stderr)
 		}
-		if el := time.Since(start); el > 5*time.Second {
-			t.Errorf("%s while locked took %v", cmd, el)
-		}
-	}
-}
-
-func TestBuildKilledLeavesIndexIntact(t *testing.T) {
-	pages := testenv.Shared(t, "corpus/reuters21578/pages.tar.gz")
-	if testing.Short() {
-		t.Skip("-short")
-	}
-	dir := filepath.Join(t.TempDir(), "idx")
-	mustIndex(t, "build", "--index", dir, "testdata/pages")
-	before := statsOf(t, dir)
-	gen, _ := store.Current(dir)
-
-	cmd := exec.Command(testenv.Binary(t, "index"), "build", "--index", dir, pages)
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Kill it once it has written part of its index.
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		tmps, _ := filepath.Glob(filepath.Join(dir, "tmp-*", "store", "*.zap"))
-		if len(tmps) >= 2 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	if tmps, _ := filepath.Glob(filepath.Join(dir, "tmp-*")); len(tmps) == 0 {
-		t.Logf("the build was killed before it wrote anything, or after it finished:\n%s", errb.String())
-	}
-	if g, _ := store.Current(dir); g != gen {
-		t.Fatalf("killed build switched %s to %s (stderr:\n%s)", gen, g, errb.String())
-	}
-	if diff := cmp.Diff(before, statsOf(t, dir)); diff != "" {
-		t.Errorf("index changed by a killed build:\n%s", diff)
-	}
-	// The next build works and clears the leftovers.
-	mustIndex(t, "build", "--index", dir, "testdata/pages", "testdata/jsonl/items.jsonl")
-	if tmps, _ := filepath.Glob(filepath.Join(dir, "tmp-*")); len(tmps) != 0 {
-		t.Errorf("left behind after the next build: %v", tmps)
-	}
-	if st := statsOf(t, dir); st.Total <= before.Total {
-		t.Errorf("next build: %+v", st)
 	}
 }
 
 // index parse is what index build indexes: building its output gives the same
 // items, teaser page counts included, as building the pages themselves.
 func TestParseThenBuildEqualsBuild(t *testing.T) {
-	root := testenv.Root(t)
-	if _, err := os.Stat(filepath.Join(root, "testdata/pages")); err != nil {
-		t.Skip("testdata/pages is absent")
-	}
 	direct := filepath.Join(t.TempDir(), "direct")
 	mustIndex(t, append([]string{"build", "--index", direct}, testdataPaths...)...)
 	parsed := mustIndex(t, append([]string{"parse"}, testdataPaths...)...).stdout
