@@ -3,7 +3,6 @@ package story
 import (
 	"bufio"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math/rand"
 	"os"
@@ -15,9 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"newsdex/internal/item"
+	"newsdex/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata")
 
 func readItems(t testing.TB, name string) []item.Item {
 	t.Helper()
@@ -43,19 +41,7 @@ func readItems(t testing.TB, name string) []item.Item {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, d)
-	}
+	testenv.Golden(t, filepath.Join("testdata", name), got)
 }
 
 func group(items []item.Item) []Story {
