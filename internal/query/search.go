@@ -47,9 +47,10 @@ type Hit struct {
 }
 
 // Facets counts the whole result set by the facets a request asks for
-// (FacetNames), each a list never nil. Regions, kinds and sources come by
-// count, most first; months in order, those with hits only. Facets not
-// asked for are absent.
+// (FacetNames), each a list never nil and complete (the CLI shortens them,
+// the page filters them), so that hits without a region number Total minus
+// the region counts. Regions, kinds and sources come by count, most first;
+// months in order, those with hits only. Facets not asked for are absent.
 type Facets map[string][]FacetValue
 
 // FacetValue is one value of a facet and how many hits have it.
@@ -87,9 +88,6 @@ var loadFields = []string{
 
 // Highlighted fields.
 var highlightFields = []string{schema.FieldTitle, schema.FieldBody, schema.FieldSummary}
-
-// regionFacetSize caps the region and source facets: the most frequent are kept.
-const regionFacetSize = 100
 
 // Search runs r. A bad request is a *ParamError.
 func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
@@ -278,9 +276,6 @@ func facets(fr search.FacetResults, asked map[string]bool) Facets {
 			}
 			return vs[i].Value < vs[j].Value
 		})
-		if (name == schema.FacetRegion || name == schema.FacetSource) && len(vs) > regionFacetSize {
-			out[name] = vs[:regionFacetSize]
-		}
 	}
 	return out
 }

@@ -17,12 +17,14 @@
   const $ = (id) => document.getElementById(id);
   const form = $("search");
   const fields = { q: $("q"), from: $("from"), to: $("to"), kind: $("kind"), sort: $("sort") };
-  const utc = { timeZone: "UTC" };
-  const dateFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", ...utc });
-  const dayFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", ...utc });
-  const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", ...utc });
-  const monthFmt = new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", ...utc });
-  const monFmt = new Intl.DateTimeFormat("en-GB", { month: "short", ...utc });
+  // Dates are UTC, written "5 Mar 2012".
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const two = (n) => String(n).padStart(2, "0");
+  const dateFmt = { format: (d) => d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() };
+  const dayFmt = { format: (d) => d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] };
+  const timeFmt = { format: (d) => two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) };
+  const monthFmt = { format: (d) => MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() };
+  const monFmt = { format: (d) => MONTHS[d.getUTCMonth()] };
   const numFmt = new Intl.NumberFormat("en");
   const plural = (n, one, many) => numFmt.format(n) + " " + (n === 1 ? one : many);
 
