@@ -250,7 +250,8 @@ func (b *browser) viewport(t *testing.T, width int) {
 func (b *browser) open(t *testing.T, url string) {
 	t.Helper()
 	b.step(t, "open "+url, chromedp.Navigate(url))
-	b.wait(t, "results of "+url, `document.querySelector("#results").getAttribute("aria-busy") === null && document.querySelector("#summary").textContent !== "Loading…"`)
+	b.wait(t, "results of "+url, `(() => { const r = document.querySelector("#results"), s = document.querySelector("#summary");
+		return r !== null && s !== null && !r.hasAttribute("aria-busy") && s.textContent !== "Loading…"; })()`)
 }
 
 // geometry is the JavaScript the layout checks share: rectangles, whether
