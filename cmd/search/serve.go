@@ -24,7 +24,7 @@ func newCmdServe(ios *cli.IO, runF func(context.Context, *serveOptions) error) *
 	opts := &serveOptions{IO: ios}
 	var (
 		dir, addr, corsOrigin, logFormat string
-		reload                           time.Duration
+		reload, grace                    time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--index DIR] [--addr HOST:PORT] [--cors-origin ORIGIN]",
@@ -44,7 +44,8 @@ It follows the index folder: a new generation written by index build or index
 add is served within seconds (at once on SIGHUP), and requests running on the
 old one finish on it. With no index yet it serves 503s until one appears.
 It binds to localhost unless --addr says otherwise; SIGINT or SIGTERM stop it
-gracefully. The index folder comes from --index DIR, else $NEWSDEX_INDEX, else
+gracefully: running requests get --shutdown-timeout to finish and are cut
+after it, and serve exits 0 after logging "stopped". The index folder comes from --index DIR, else $NEWSDEX_INDEX, else
 ./newsdex.bleve. Access logs go to stderr, one line per request.`,
 		Args: cli.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,6 +54,9 @@ gracefully. The index folder comes from --index DIR, else $NEWSDEX_INDEX, else
 			}
 			if reload <= 0 {
 				return cli.Usagef("--reload-interval: must be positive")
+			}
+			if grace <= 0 {
+				return cli.Usagef("--shutdown-timeout: must be positive")
 			}
 			if corsOrigin != "" && corsOrigin != "*" && !strings.Contains(corsOrigin, "://") {
 				return cli.Usagef("--cors-origin: want an origin such as https://example.org, or *")
@@ -67,12 +71,13 @@ gracefully. The index folder comes from --index DIR, else $NEWSDEX_INDEX, else
 				return cli.Usagef("--log-format: want text or json, not %q", logFormat)
 			}
 			opts.Config = server.Config{
-				Dir:            store.ResolveDir(dir),
-				Addr:           addr,
-				CORSOrigin:     corsOrigin,
-				ReloadInterval: reload,
-				Logger:         slog.New(handler),
-				Announce:       ios.Err,
+				Dir:             store.ResolveDir(dir),
+				Addr:            addr,
+				CORSOrigin:      corsOrigin,
+				ReloadInterval:  reload,
+				ShutdownTimeout: grace,
+				Logger:          slog.New(handler),
+				Announce:        ios.Err,
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -86,6 +91,7 @@ gracefully. The index folder comes from --index DIR, else $NEWSDEX_INDEX, else
 	f.StringVar(&corsOrigin, "cors-origin", "", "let this browser origin call the API (\"*\" for any); CORS is off without it")
 	f.DurationVar(&reload, "reload-interval", 2*time.Second, "how often to look for a new index generation")
 	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
+	f.DurationVar(&grace, "shutdown-timeout", 10*time.Second, "at SIGINT/SIGTERM, how long running requests may take before they are cut")
 	return cmd
 }
 

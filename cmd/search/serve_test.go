@@ -36,11 +36,11 @@ func TestServeFlags(t *testing.T) {
 		args []string
 		want server.Config
 	}{
-		{nil, server.Config{Dir: "env.bleve", Addr: "127.0.0.1:8080", ReloadInterval: 2 * time.Second}},
-		{[]string{"--index", "ix", "--addr", "127.0.0.1:0", "--cors-origin", "*", "--reload-interval", "1h"},
-			server.Config{Dir: "ix", Addr: "127.0.0.1:0", CORSOrigin: "*", ReloadInterval: time.Hour}},
+		{nil, server.Config{Dir: "env.bleve", Addr: "127.0.0.1:8080", ReloadInterval: 2 * time.Second, ShutdownTimeout: 10 * time.Second}},
+		{[]string{"--index", "ix", "--addr", "127.0.0.1:0", "--cors-origin", "*", "--reload-interval", "1h", "--shutdown-timeout", "1m"},
+			server.Config{Dir: "ix", Addr: "127.0.0.1:0", CORSOrigin: "*", ReloadInterval: time.Hour, ShutdownTimeout: time.Minute}},
 		{[]string{"--addr=:9000", "--cors-origin", "https://example.org", "--log-format", "json"},
-			server.Config{Dir: "env.bleve", Addr: ":9000", CORSOrigin: "https://example.org", ReloadInterval: 2 * time.Second}},
+			server.Config{Dir: "env.bleve", Addr: ":9000", CORSOrigin: "https://example.org", ReloadInterval: 2 * time.Second, ShutdownTimeout: 10 * time.Second}},
 	}
 	for _, tt := range tests {
 		got, code, stderr := parseServe(t, tt.args...)
@@ -68,6 +68,7 @@ func TestServeUsage(t *testing.T) {
 		{[]string{"--log-format", "xml"}, `search serve: --log-format: want text or json, not "xml"`},
 		{[]string{"--cors-origin", "example.org"}, "search serve: --cors-origin: want an origin such as https://example.org, or *"},
 		{[]string{"--reload-interval", "0s"}, "search serve: --reload-interval: must be positive"},
+		{[]string{"--shutdown-timeout", "0s"}, "search serve: --shutdown-timeout: must be positive"},
 		{[]string{"--reload-interval", "often"}, `search serve: invalid argument "often" for "--reload-interval" flag`},
 	}
 	for _, tt := range tests {

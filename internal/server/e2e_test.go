@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -494,5 +495,25 @@ func TestServeLoad(t *testing.T) {
 	wg.Wait()
 	if n := failed.Load(); n != 0 {
 		t.Errorf("%d of %d requests failed; first: %v", n, clients*perClient, firstErr.Load())
+	}
+}
+
+// Issue 13 case 7, as a process: SIGTERM with a request running past the
+// grace period exits 0 with a "stopped" line.
+func TestServeShutdownExitStatus(t *testing.T) {
+	skipShort(t)
+	s := startServer(t, t.TempDir(), "--shutdown-timeout", "100ms")
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// Headers that never end keep the request active for the 5 s header
+	// timeout, far past the 100 ms grace.
+	fmt.Fprintf(c, "GET /api/search?q=oil HTTP/1.1\r\nHost: x\r\n")
+	time.Sleep(100 * time.Millisecond)
+	s.stop(t, syscall.SIGTERM) // fails the test unless the exit status is 0
+	if log := s.logText(); !strings.Contains(log, "msg=stopped") || !strings.Contains(log, "were cut") {
+		t.Errorf("log has no cut requests and stopped line:\n%s", log)
 	}
 }

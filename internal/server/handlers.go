@@ -16,6 +16,7 @@ import (
 
 	"newsdex/internal/item"
 	"newsdex/internal/query"
+	"newsdex/internal/store"
 )
 
 // errorBody is the JSON of every error answer. Param names the request
@@ -40,7 +41,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		writeError(w, http.StatusInternalServerError, "internal error", "")
+		writeError(w, http.StatusInternalServerError, "internal error", "") // a value that cannot be JSON: a bug
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -49,28 +50,45 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, http.StatusNotFound, fmt.Sprintf("no such path %q", r.URL.Path), "")
+	path := r.URL.Path
+	if len(path) > 200 {
+		path = path[:200] + "..."
+	}
+	s.fail(w, r, &Error{Status: http.StatusNotFound, Msg: fmt.Sprintf("no such path %q", path)})
 }
 
 func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", "GET, HEAD")
-	writeError(w, http.StatusMethodNotAllowed,
-		fmt.Sprintf("method %s not allowed on %s: use GET", r.Method, r.URL.Path), "")
+	s.fail(w, r, &Error{Status: http.StatusMethodNotAllowed,
+		Msg: fmt.Sprintf("method %s not allowed on %s: use GET", r.Method, r.URL.Path)})
 }
 
-// acquire takes the live index for one request, or answers 503.
-func (s *Server) acquire(w http.ResponseWriter) (*Generation, bool) {
+// acquire takes the live index for one request, or answers 503 saying why
+// no index is open, in words that hold no path (the log has the cause).
+func (s *Server) acquire(w http.ResponseWriter, r *http.Request) (*Generation, bool) {
 	g, err := s.live.Acquire()
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
-		msg := s.live.Err()
-		if msg == "" {
-			msg = fmt.Sprintf("no index is open yet at %s", s.live.Dir())
-		}
-		writeError(w, http.StatusServiceUnavailable, msg, "")
+		s.fail(w, r, s.unavailable(err))
 		return nil, false
 	}
 	return g, true
+}
+
+// unavailable is the 503 of a request that found no open index: why the
+// last attempt to open one failed, as far as a client needs to know.
+func (s *Server) unavailable(err error) *Error {
+	why := s.live.LastErr()
+	e := asError(why)
+	switch {
+	case why == nil || errors.Is(why, store.ErrNoIndex):
+		return &Error{Status: http.StatusServiceUnavailable, Msg: "no index is open yet: none has been built in the index folder"}
+	case e.Status == http.StatusServiceUnavailable:
+		return &Error{Status: e.Status, Msg: e.Msg}
+	default:
+		// Logged by the Live when it failed; not again per request.
+		return &Error{Status: http.StatusServiceUnavailable, Msg: "no index is open: it could not be opened (the server log says why)"}
+	}
 }
 
 // searchParams are the parameters /api/search takes; each maps to a flag of
@@ -158,23 +176,15 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	return req, nil
 }
 
-func paramError(w http.ResponseWriter, pe *query.ParamError) {
-	msg := pe.Msg
-	if pe.Param != "" {
-		msg = pe.Param + ": " + pe.Msg
-	}
-	writeError(w, http.StatusBadRequest, msg, pe.Param)
-}
-
 // handleSearch answers GET /api/search with exactly the bytes `search
 // --json` prints for the same request.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	req, pe := s.parseSearch(r.URL.RawQuery)
 	if pe != nil {
-		paramError(w, pe)
+		s.fail(w, r, pe)
 		return
 	}
-	g, ok := s.acquire(w)
+	g, ok := s.acquire(w, r)
 	if !ok {
 		return
 	}
@@ -183,12 +193,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	resp, err := g.Searcher.Search(ctx, req)
 	if err != nil {
-		s.searchFailed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := resp.WriteJSON(&buf); err != nil {
-		s.searchFailed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -198,40 +208,20 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// searchFailed maps a query error: bad parameters are 400, a timeout 503,
-// anything else a logged 500.
-func (s *Server) searchFailed(w http.ResponseWriter, r *http.Request, err error) {
-	var pe *query.ParamError
-	switch {
-	case errors.As(err, &pe):
-		paramError(w, pe)
-	case errors.Is(err, query.ErrNotFound):
-		writeError(w, http.StatusNotFound, err.Error(), "")
-	case errors.Is(err, context.DeadlineExceeded):
-		writeError(w, http.StatusServiceUnavailable,
-			fmt.Sprintf("the search took longer than %s; narrow it down", s.opts.SearchTimeout), "")
-	case errors.Is(err, context.Canceled) || r.Context().Err() != nil:
-		writeError(w, http.StatusServiceUnavailable, "request cancelled", "")
-	default:
-		s.log.Error("search failed", "path", r.URL.Path, "query", r.URL.RawQuery, "err", err)
-		writeError(w, http.StatusInternalServerError, "internal error", "")
-	}
-}
-
 // handleItem answers GET /api/items/{id} with the whole item, as
 // `search get --json` prints it.
 func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
 	if r.URL.RawQuery != "" {
-		writeError(w, http.StatusBadRequest, "this route takes no parameters", "")
+		s.fail(w, r, badParam("", "this route takes no parameters"))
 		return
 	}
 	if err := item.CheckID(id); err != nil {
 		// No index holds such an id (index build skips them).
-		writeError(w, http.StatusBadRequest, "id: not a valid item id", "id")
+		s.fail(w, r, badParam("id", "id: not a valid item id"))
 		return
 	}
-	g, ok := s.acquire(w)
+	g, ok := s.acquire(w, r)
 	if !ok {
 		return
 	}
@@ -240,16 +230,16 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	it, err := g.Searcher.Get(ctx, id)
 	if errors.Is(err, query.ErrNotFound) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("no item with id %q", id), "id")
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Param: "id", Msg: fmt.Sprintf("no item with id %q", id)})
 		return
 	}
 	if err != nil {
-		s.searchFailed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := query.WriteItemJSON(&buf, it); err != nil {
-		s.searchFailed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -261,18 +251,17 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 // handleStats answers GET /api/stats with the `index stats --json` object.
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Stats == nil {
-		writeError(w, http.StatusNotImplemented, "stats are not available", "")
+		s.fail(w, r, &Error{Status: http.StatusNotImplemented, Msg: "stats are not available"})
 		return
 	}
-	g, ok := s.acquire(w)
+	g, ok := s.acquire(w, r)
 	if !ok {
 		return
 	}
 	defer g.Release()
 	st, err := s.opts.Stats(g)
 	if err != nil {
-		s.log.Error("stats failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal error", "")
+		s.fail(w, r, fmt.Errorf("stats: %w", err))
 		return
 	}
 	w.Header().Set("X-Newsdex-Generation", g.Name)
@@ -289,17 +278,13 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	g, err := s.live.Acquire()
 	if err != nil {
-		msg := "no index is open"
-		if e := s.live.Err(); e != "" {
-			msg += ": " + e
-		}
-		writeError(w, http.StatusServiceUnavailable, msg, "")
+		s.fail(w, r, s.unavailable(err))
 		return
 	}
 	defer g.Release()
 	n, err := g.Index.DocCount()
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "index does not answer: "+err.Error(), "")
+		s.fail(w, r, &Error{Status: http.StatusServiceUnavailable, Msg: "the index does not answer", Err: err})
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {

@@ -116,7 +116,7 @@ type Live struct {
 	log    *slog.Logger
 
 	cur     atomic.Pointer[Generation]
-	lastErr atomic.Pointer[string] // why the last Reload failed; nil after a success
+	lastErr atomic.Pointer[error] // why the last Reload failed; nil after a success
 
 	mu       sync.Mutex // serializes Reload and Close
 	closed   bool
@@ -162,12 +162,13 @@ func (l *Live) Acquire() (*Generation, error) {
 	}
 }
 
-// Err says why the last reload failed, or "" when it succeeded.
-func (l *Live) Err() string {
+// LastErr says why the last reload failed, or nil when it succeeded. It
+// may name paths: it is for logs, not for clients.
+func (l *Live) LastErr() error {
 	if p := l.lastErr.Load(); p != nil {
 		return *p
 	}
-	return ""
+	return nil
 }
 
 // Current returns the name of the generation being served, or "".
@@ -186,8 +187,8 @@ func (l *Live) Reload() (swapped bool, err error) {
 	defer l.mu.Unlock()
 	defer func() {
 		if err != nil {
-			msg := err.Error()
-			l.lastErr.Store(&msg)
+			e := err
+			l.lastErr.Store(&e)
 		} else {
 			l.lastErr.Store(nil)
 		}

@@ -25,6 +25,10 @@ const (
 	idleTimeout       = 2 * time.Minute
 	shutdownTimeout   = 10 * time.Second
 	closeTimeout      = 2 * time.Second
+	// maxHeaderBytes bounds the request line and headers. It is well above
+	// maxURLBytes, so that a long URL reaches the middleware and gets its
+	// 400 JSON error; only beyond it does net/http answer 431 itself.
+	maxHeaderBytes = 2 << 20
 )
 
 // Config is what Run serves and how.
@@ -33,13 +37,18 @@ type Config struct {
 	Addr           string        // host:port to listen on; port 0 picks a free one
 	CORSOrigin     string        // see Options.CORSOrigin
 	ReloadInterval time.Duration // how often to look for a new generation
-	Logger         *slog.Logger
+	// ShutdownTimeout is the grace period of requests running at shutdown;
+	// 0: 10 s. Requests still running then are cut.
+	ShutdownTimeout time.Duration
+	Logger          *slog.Logger
 	// Announce receives one line saying where the server listens.
 	Announce io.Writer
 }
 
 // Run serves cfg.Dir on cfg.Addr until ctx is done, then shuts down
-// gracefully: in-flight requests get up to 10 s, then the index is closed.
+// gracefully: in-flight requests get up to cfg.ShutdownTimeout (10 s), are
+// cut after that, and the index is closed; Run returns nil and logs
+// "stopped" either way.
 // It follows the index folder, polling every cfg.ReloadInterval and at once
 // on SIGHUP.
 func Run(ctx context.Context, cfg Config) error {
@@ -81,7 +90,7 @@ func Run(ctx context.Context, cfg Config) error {
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
@@ -94,15 +103,20 @@ func Run(ctx context.Context, cfg Config) error {
 	case err = <-served:
 		// Serve failed on its own (it never returns nil).
 	case <-ctx.Done():
-		log.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		grace := cfg.ShutdownTimeout
+		if grace <= 0 {
+			grace = shutdownTimeout
+		}
+		log.Info("shutting down", "grace", grace)
+		sctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
-		err = hs.Shutdown(sctx)
-		if err != nil {
-			log.Warn("requests still running at the shutdown deadline", "err", err)
+		if serr := hs.Shutdown(sctx); serr != nil {
+			// Cutting what still runs after the grace period is the
+			// shutdown working as meant, not a failure of the server.
+			log.Warn("requests still running after the grace period were cut", "grace", grace, "err", serr)
 			_ = hs.Close()
 		}
-		<-served
+		err = <-served
 	}
 	stopWatch()
 	<-watched
