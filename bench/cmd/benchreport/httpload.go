@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -65,6 +66,13 @@ func (r *runner) httpLoad() {
 	for _, bq := range benchQueries {
 		queries = append(queries, bq.HTTP.Encode())
 	}
+	log.Printf("HTTP: each query alone, one client")
+	qs := QuerySet{Engine: engHTTP, Scale: 1}
+	if qs.Queries, err = httpQueries(base, at(r.c.queryReps, 0), r.c.queryBudget); err != nil {
+		qs.Error = err.Error()
+		r.errorf("HTTP queries: %v", err)
+	}
+	r.res.Queries = append(r.res.Queries, qs)
 	log.Printf("HTTP load: warming up")
 	runLoad(base, queries, 2, 2*time.Second, 1000)
 	for _, clients := range []int{1, 8} {
@@ -133,4 +141,55 @@ func runLoad(base string, queries []string, clients int, d time.Duration, maxReq
 	lvl.Seconds, lvl.RPS = res.Elapsed.Seconds(), res.RPS
 	lvl.P50ms, lvl.P99ms, lvl.MaxMs = ms(res.P50), ms(res.P99), ms(res.Max)
 	return lvl
+}
+
+// httpQueries times each query's GET /api/search alone, one request after
+// the other on one kept-alive connection: three warm-up requests, then up to
+// reps timed ones (at most budget of time). The time is the whole exchange:
+// request written, response read to its end.
+func httpQueries(base string, reps int, budget time.Duration) ([]QueryStats, error) {
+	c := &http.Client{Timeout: 30 * time.Second}
+	defer c.CloseIdleConnections()
+	var out []QueryStats
+	for _, bq := range benchQueries {
+		u := base + "/api/search?" + bq.HTTP.Encode()
+		var body struct {
+			Total uint64 `json:"total"`
+			Hits  []struct {
+				ID string `json:"id"`
+			} `json:"hits"`
+		}
+		get := func(decode bool) error {
+			resp, err := c.Get(u)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b, _ := io.ReadAll(io.LimitReader(resp.Body, 500))
+				return fmt.Errorf("%s: %s: %s", bq.Name, resp.Status, b)
+			}
+			if decode {
+				return json.NewDecoder(resp.Body).Decode(&body)
+			}
+			_, err = io.Copy(io.Discard, resp.Body)
+			return err
+		}
+		if err := get(true); err != nil {
+			return nil, err
+		}
+		times, err := timeRuns(func() error { return get(false) }, reps, budget)
+		if err != nil {
+			return nil, err
+		}
+		qs := QueryStats{Name: bq.Name, Reps: len(times), Total: body.Total, Top: []string{}}
+		qs.P50us, qs.P99us = percentiles(times)
+		if !bq.CountOnly {
+			for _, h := range body.Hits {
+				qs.Top = append(qs.Top, h.ID)
+			}
+		}
+		out = append(out, qs)
+	}
+	return out, nil
 }

@@ -60,7 +60,7 @@ func renderReport(res *Results, notes []byte) string {
 		(time.Duration(res.TotalSeconds) * time.Second).String())
 
 	goals := evaluate(res)
-	p("## Goals (issue 6)\n\n")
+	p("## Goals (issues 6, 9 and 12)\n\n")
 	p("Each goal is a ratio to plain bleve with default settings measured in this run, unless it names a fixed figure.\n\n")
 	p("| goal | target | measured | verdict |\n| --- | --- | --- | --- |\n")
 	for _, g := range goals {
@@ -121,14 +121,17 @@ func renderMethod(b *strings.Builder, res *Results) {
   newsdex goes through its real query path: `+"`query.NewSearcher(idx).Search`"+` with the query language, filters,
   stored fields, highlights and the region/kind/month facets. The peers run bare searches: plain bleve a
   `+"`SearchRequest`"+` of 10 hits without fields or highlights (match queries on `+"`_all`"+`, field queries
-  for the filters), SQLite one `+"`count(*)`"+` plus one `+"`ORDER BY bm25(fts) LIMIT 10`"+` query. The count-only
+  for the filters), SQLite one `+"`count(*)`"+` plus one `+"`ORDER BY bm25(fts) LIMIT 10`"+` query.
+  Plain bleve also runs them doing the work of newsdex's default request (*same work*: the same queries with the hits'
+  stored fields but the body and html highlights of title and body; `+"`-work hits`"+`). The count-only
   query asks plain bleve for 0 hits, newsdex for 1 (it has no count-only request). Dates are whole UTC days.
 - **search process.** `+"`bin/search --index DIR QUERY...`"+` end to end (start, open, query, print to a pipe): 5 timed runs
   after one warm-up.
 - **Relevance.** For each ranked query, how many of newsdex's top 10 ids are in SQLite FTS5's top 10 by `+"`bm25()`"+`.
 - **Editors' topics.** Reuters' own topic labels as relevance: for each topic with at least 20 labelled articles, its plain words
   as the query through newsdex's request (top 100), its labelled articles as the relevant set; mean average precision at 100.
-- **HTTP.** `+"`bin/search serve`"+` on 127.0.0.1 over the 1x index; closed-loop clients (`+"`bench/loadgen`"+`) cycle through
+- **HTTP.** `+"`bin/search serve`"+` on 127.0.0.1 over the 1x index. Each query alone: one client, one `+"`GET /api/search`"+`
+  after the other on a kept-alive connection, as many runs as in-process at 1x. Load: closed-loop clients (`+"`bench/loadgen`"+`) cycle through
   the ten queries as `+"`GET /api/search`"+`, %.0f s or %d requests per level, whichever comes first, after a 2 s warm-up.
   Client and server share the same %d CPUs.
 - **Go benchmarks.** `+"`go test -run '^$' -bench . -benchmem -benchtime %s`"+` over `+"`./internal/... ./cmd/...`"+`.
@@ -345,54 +348,81 @@ func geomean(m map[string]QueryStats) (float64, bool) {
 
 func renderQueries(b *strings.Builder, res *Results) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	cell := func(m map[string]QueryStats, name string) string {
+		q, ok := m[name]
+		if !ok {
+			return "-"
+		}
+		return fmt.Sprintf("%s / %s", us(q.P50us), us(q.P99us))
+	}
+	tot := func(m map[string]QueryStats, name string) string {
+		q, ok := m[name]
+		if !ok {
+			return "-"
+		}
+		return thousands(int64(q.Total))
+	}
+	ratio := func(a, b map[string]QueryStats, name string) string {
+		x, ok1 := a[name]
+		y, ok2 := b[name]
+		if !ok1 || !ok2 || y.P50us <= 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", x.P50us/y.P50us)
+	}
+	gm := func(m map[string]QueryStats) string {
+		if g, ok := geomean(m); ok {
+			return us(g)
+		}
+		return "-"
+	}
+	gmRatio := func(a, b map[string]QueryStats) string {
+		g1, ok1 := geomean(a)
+		g2, ok2 := geomean(b)
+		if !ok1 || !ok2 || g2 <= 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", g1/g2)
+	}
+
+	if web, ok := querySet(res, engHTTP, 1); ok {
+		ours, _ := querySet(res, engNewsdex, 1)
+		work, _ := querySet(res, engBleveHits, 1)
+		p("## The default request through HTTP (1x)\n\n")
+		p("p50 / p99 in µs. *newsdex through HTTP*: `GET /api/search` of `bin/search serve` on loopback, one client, one request after the other, ")
+		p("the whole exchange timed (request written, response read to its end). *plain bleve, same work*: plain bleve in-process with the work of newsdex's ")
+		p("default request: the same query, 10 hits with their stored fields (all but the body) and html highlights of title and body. ")
+		p("Ratio: newsdex through HTTP over plain bleve doing the same work (issue 12's first goal).\n\n")
+		p("| query | newsdex through HTTP | newsdex in-process | plain bleve, same work | ratio |\n| --- | ---: | ---: | ---: | ---: |\n")
+		for _, bq := range benchQueries {
+			p("| `%s` | %s | %s | %s | %s |\n", bq.Name, cell(web, bq.Name), cell(ours, bq.Name), cell(work, bq.Name), ratio(web, work, bq.Name))
+		}
+		p("| **geomean of p50** | **%s** | %s | %s | %s |\n\n", gm(web), gm(ours), gm(work), gmRatio(web, work))
+	}
+
 	p("## Query latency, in-process\n\n")
 	for _, k := range res.Config.Scales {
 		ours, ok := querySet(res, engNewsdex, k)
 		if !ok {
 			continue
 		}
+		work, _ := querySet(res, engBleveHits, k)
 		plain, _ := querySet(res, engBleve, k)
 		merged, _ := querySet(res, engMerged, k)
 		lite, _ := querySet(res, engSQLite, k)
 		p("### %dx (%s articles)\n\n", k, thousands(int64(res.Corpus.Articles*k)))
-		p("p50 / p99 in µs; hits: the total each engine found; ratio: newsdex p50 over plain bleve's.\n\n")
-		p("| query | newsdex | plain bleve | force-merged | SQLite FTS5 | ratio | hits (newsdex / bleve / SQLite) |\n")
-		p("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
-		cell := func(m map[string]QueryStats, name string) string {
-			q, ok := m[name]
-			if !ok {
-				return "-"
-			}
-			return fmt.Sprintf("%s / %s", us(q.P50us), us(q.P99us))
-		}
-		tot := func(m map[string]QueryStats, name string) string {
-			q, ok := m[name]
-			if !ok {
-				return "-"
-			}
-			return thousands(int64(q.Total))
-		}
+		p("p50 / p99 in µs; hits: the total each engine found. newsdex: its default request in-process. ")
+		p("*same work*: plain bleve with 10 hits, stored fields and html highlights of title and body; *bare*: plain bleve's 10 ids by score, nothing else. ")
+		p("Ratios: newsdex's p50 over each.\n\n")
+		p("| query | newsdex | plain bleve, same work | plain bleve, bare | force-merged (bare) | SQLite FTS5 | ratio to same work | ratio to bare | hits (newsdex / bleve / SQLite) |\n")
+		p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		for _, bq := range benchQueries {
-			ratio := "-"
-			if q, ok := plain[bq.Name]; ok && q.P50us > 0 {
-				ratio = fmt.Sprintf("%.2f", ours[bq.Name].P50us/q.P50us)
-			}
-			p("| `%s` | %s | %s | %s | %s | %s | %s / %s / %s |\n", bq.Name, cell(ours, bq.Name), cell(plain, bq.Name),
-				cell(merged, bq.Name), cell(lite, bq.Name), ratio, tot(ours, bq.Name), tot(plain, bq.Name), tot(lite, bq.Name))
+			p("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n", bq.Name, cell(ours, bq.Name), cell(work, bq.Name), cell(plain, bq.Name),
+				cell(merged, bq.Name), cell(lite, bq.Name), ratio(ours, work, bq.Name), ratio(ours, plain, bq.Name),
+				tot(ours, bq.Name), tot(plain, bq.Name), tot(lite, bq.Name))
 		}
-		gm := func(m map[string]QueryStats) string {
-			if g, ok := geomean(m); ok {
-				return us(g)
-			}
-			return "-"
-		}
-		ratio := "-"
-		if g1, ok1 := geomean(ours); ok1 {
-			if g2, ok2 := geomean(plain); ok2 {
-				ratio = fmt.Sprintf("%.2f", g1/g2)
-			}
-		}
-		p("| **geomean of p50** | **%s** | %s | %s | %s | %s | |\n\n", gm(ours), gm(plain), gm(merged), gm(lite), ratio)
+		p("| **geomean of p50** | **%s** | %s | %s | %s | %s | %s | %s | |\n\n", gm(ours), gm(work), gm(plain), gm(merged), gm(lite),
+			gmRatio(ours, work), gmRatio(ours, plain))
 	}
 	p("Hit counts differ by design: newsdex and SQLite stem (porter), plain bleve's `_all` does not; newsdex searches title, body, summary and caption.\n\n")
 }
@@ -604,6 +634,9 @@ func verdict(g goal) string {
 func evaluate(res *Results) []goal {
 	var gs []goal
 	add := func(g goal) { gs = append(gs, g) }
+	for _, g := range evaluate12(res) {
+		add(g)
+	}
 	for _, k := range []int{1, 4} {
 		ours, ok1 := buildsOf(res, engNewsdex, k)
 		plain, ok2 := buildsOf(res, engBleve, k)
@@ -737,6 +770,53 @@ func evaluate(res *Results) []goal {
 		g.measured = strings.Join(parts, ", ")
 		if g.met && within {
 			g.measured += fmt.Sprintf(" (the 1x runs spread %.0f%% above their median)", (slack-1)*100)
+		}
+	}
+	add(g)
+	return gs
+}
+
+// evaluate12 is issue 12's goals (fast at any size), first in the table.
+func evaluate12(res *Results) []goal {
+	var gs []goal
+	add := func(g goal) { gs = append(gs, g) }
+	web, okWeb := querySet(res, engHTTP, 1)
+	work, okWork := querySet(res, engBleveHits, 1)
+	g := goal{name: "default request through HTTP, geomean (1x)", target: "at most 1.0x plain bleve in-process doing the same work"}
+	if okWeb && okWork {
+		g1, ok1 := geomean(web)
+		g2, ok2 := geomean(work)
+		if ok1 && ok2 {
+			r := g1 / g2
+			g.known, g.met = true, r <= 1
+			g.measured = fmt.Sprintf("%.2fx (%s vs %s)", r, usUnit(g1), usUnit(g2))
+		}
+	}
+	add(g)
+	g = goal{name: "default request through HTTP, each query (1x)", target: "each at most 2x plain bleve doing the same work"}
+	if okWeb && okWork {
+		g.known, g.met = true, true
+		worst, worstName := 0.0, ""
+		var over []string
+		for _, bq := range benchQueries {
+			a, ok1 := web[bq.Name]
+			b, ok2 := work[bq.Name]
+			if !ok1 || !ok2 || b.P50us <= 0 {
+				g.known = false
+				continue
+			}
+			r := a.P50us / b.P50us
+			if r > worst {
+				worst, worstName = r, bq.Name
+			}
+			if r > 2 {
+				g.met = false
+				over = append(over, fmt.Sprintf("`%s` %.1fx", bq.Name, r))
+			}
+		}
+		g.measured = fmt.Sprintf("worst `%s` %.2fx", worstName, worst)
+		if len(over) > 0 {
+			g.measured = "over: " + strings.Join(over, ", ")
 		}
 	}
 	add(g)

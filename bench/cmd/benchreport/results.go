@@ -56,6 +56,12 @@ const (
 	engBleve   = "plain bleve"
 	engMerged  = "plain bleve, force-merged"
 	engSQLite  = "SQLite FTS5"
+	// plain bleve doing the work of newsdex's default request: the same
+	// queries, 10 hits with stored fields and html highlights of title and body.
+	engBleveHits = "plain bleve, same work"
+	// newsdex's default request through GET /api/search, one client, one
+	// query after the other.
+	engHTTP = "newsdex through HTTP"
 )
 
 // BuildRun is one build: a whole process, JSON lines in, index out.

@@ -109,6 +109,15 @@ func (r *runner) scaled(articles string) error {
 				r.errorf("queries %s %dx: %v", eng, k, err)
 			}
 			r.res.Queries = append(r.res.Queries, qs)
+			if eng == engBleve {
+				log.Printf("queries %s %dx (%d runs each)", engBleveHits, k, qreps)
+				qs := QuerySet{Engine: engBleveHits, Scale: k}
+				if qs.Queries, err = r.peerQueries(eng, dir, qreps, "-work", "hits"); err != nil {
+					qs.Error = err.Error()
+					r.errorf("queries %s %dx: %v", engBleveHits, k, err)
+				}
+				r.res.Queries = append(r.res.Queries, qs)
+			}
 		}
 		if k == 1 && last[engNewsdex] != "" {
 			r.index1x = last[engNewsdex]
@@ -198,8 +207,9 @@ func summaryItems(m map[string]any) int64 {
 	return a + t
 }
 
-func (r *runner) peerQueries(engine, dir string, reps int) ([]QueryStats, error) {
-	p := runProc(context.Background(), "", r.peers[engine], "-index", dir, "-reps", strconv.Itoa(reps))
+func (r *runner) peerQueries(engine, dir string, reps int, extra ...string) ([]QueryStats, error) {
+	args := append([]string{"-index", dir, "-reps", strconv.Itoa(reps)}, extra...)
+	p := runProc(context.Background(), "", r.peers[engine], args...)
 	if p.err != nil {
 		return nil, p.err
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -62,6 +63,8 @@ type queryResult struct {
 	SamplesNs []int64  `json:"samples_ns"`
 	Total     uint64   `json:"total"`
 	Top       []string `json:"top"`
+	// Highlighted counts the top hits with a highlight (hits mode).
+	Highlighted int `json:"highlighted,omitempty"`
 }
 
 func main() {
@@ -77,6 +80,9 @@ func run() error {
 	dir := flag.String("index", "", "index folder (default: a temporary folder, removed at the end)")
 	merge := flag.Bool("merge", false, "force-merge the index to one segment after the build")
 	reps := flag.Int("reps", 0, "run each benchmark query this many times (0: no queries)")
+	work := flag.String("work", "bare", "what a query does: bare (10 hits by score, ids only, match queries on _all) or "+
+		"hits (the work of newsdex's default request: the same queries, 10 hits with their stored fields "+
+		"but body, html highlights of title and body)")
 	batchSize := flag.Int("batch", 1000, "documents per batch")
 	flag.Parse()
 
@@ -99,8 +105,14 @@ func run() error {
 			return err
 		}
 	}
+	if *work != "bare" && *work != "hits" {
+		return fmt.Errorf("-work %q: want bare or hits", *work)
+	}
 	if *reps > 0 {
-		if err := queries(&res, path, *reps); err != nil {
+		if *work == "hits" {
+			res.Engine = "plain bleve, same work"
+		}
+		if err := queries(&res, path, *reps, *work == "hits"); err != nil {
 			return err
 		}
 	}
@@ -282,7 +294,11 @@ func benchQueries() []benchQuery {
 	}
 }
 
-func queries(res *result, path string, reps int) error {
+// The stored fields a hit carries in the hits mode: all but the body, as
+// newsdex's hits.
+var hitFields = []string{"title", "date", "region", "dateline", "source"}
+
+func queries(res *result, path string, reps int, hits bool) error {
 	start := time.Now()
 	idx, err := bleve.Open(path)
 	if err != nil {
@@ -298,6 +314,12 @@ func queries(res *result, path string, reps int) error {
 		var sr *bleve.SearchResult
 		do := func() error {
 			req := bleve.NewSearchRequestOptions(bq.q, size, 0, false)
+			if hits && size > 0 {
+				req.Fields = hitFields
+				req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+				req.Highlight.AddField("title")
+				req.Highlight.AddField("body")
+			}
 			var err error
 			sr, err = idx.Search(req)
 			return err
@@ -318,6 +340,9 @@ func queries(res *result, path string, reps int) error {
 		qr := queryResult{Name: bq.name, SamplesNs: nanos(times), Total: sr.Total, Top: []string{}}
 		for _, h := range sr.Hits {
 			qr.Top = append(qr.Top, h.ID)
+			if len(h.Fragments) > 0 {
+				qr.Highlighted++
+			}
 		}
 		res.Queries = append(res.Queries, qr)
 	}
