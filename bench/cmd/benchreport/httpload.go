@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,12 +68,20 @@ func (r *runner) httpLoad() {
 		queries = append(queries, bq.HTTP.Encode())
 	}
 	log.Printf("HTTP: each query alone, one client")
-	qs := QuerySet{Engine: engHTTP, Scale: 1}
-	if qs.Queries, err = httpQueries(base, at(r.c.queryReps, 0), r.c.queryBudget); err != nil {
-		qs.Error = err.Error()
-		r.errorf("HTTP queries: %v", err)
+	for _, v := range []struct {
+		engine string
+		params func(benchQuery) url.Values
+	}{
+		{engHTTP, func(bq benchQuery) url.Values { return bq.HTTP }},
+		{engHTTPFacets, func(bq benchQuery) url.Values { _, v := withFacets(bq); return v }},
+	} {
+		qs := QuerySet{Engine: v.engine, Scale: 1}
+		if qs.Queries, err = httpQueries(base, v.params, at(r.c.queryReps, 0), r.c.queryBudget); err != nil {
+			qs.Error = err.Error()
+			r.errorf("HTTP queries (%s): %v", v.engine, err)
+		}
+		r.res.Queries = append(r.res.Queries, qs)
 	}
-	r.res.Queries = append(r.res.Queries, qs)
 	log.Printf("HTTP load: warming up")
 	runLoad(base, queries, 2, 2*time.Second, 1000)
 	for _, clients := range []int{1, 8} {
@@ -147,12 +156,12 @@ func runLoad(base string, queries []string, clients int, d time.Duration, maxReq
 // the other on one kept-alive connection: three warm-up requests, then up to
 // reps timed ones (at most budget of time). The time is the whole exchange:
 // request written, response read to its end.
-func httpQueries(base string, reps int, budget time.Duration) ([]QueryStats, error) {
+func httpQueries(base string, params func(benchQuery) url.Values, reps int, budget time.Duration) ([]QueryStats, error) {
 	c := &http.Client{Timeout: 30 * time.Second}
 	defer c.CloseIdleConnections()
 	var out []QueryStats
 	for _, bq := range benchQueries {
-		u := base + "/api/search?" + bq.HTTP.Encode()
+		u := base + "/api/search?" + params(bq).Encode()
 		var body struct {
 			Total uint64 `json:"total"`
 			Hits  []struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"newsdex/bench/internal/latency"
@@ -25,8 +26,8 @@ type benchQuery struct {
 }
 
 // The queries ask what a person would: the date filters are whole days.
-// "Count only" has no count-only request in newsdex: it asks for one hit
-// (facets and total included), the closest the query path has.
+// "Count only" asks for the total alone (limit=0). None asks for facets:
+// the default request; withFacets adds them all.
 var benchQueries = []benchQuery{
 	{Name: "oil", Req: query.Request{Query: "oil"}, HTTP: url.Values{"q": {"oil"}}, CLI: []string{"oil"}, Process: true},
 	{Name: "cocoa", Req: query.Request{Query: "cocoa"}, HTTP: url.Values{"q": {"cocoa"}}, CLI: []string{"cocoa"}},
@@ -41,9 +42,21 @@ var benchQueries = []benchQuery{
 	{Name: "trade, Asia Pacific, April 1987", Req: query.Request{Query: "trade", Regions: []string{"Asia Pacific"}, From: "1987-04-01", To: "1987-04-30"},
 		HTTP: url.Values{"q": {"trade"}, "region": {"Asia Pacific"}, "from": {"1987-04-01"}, "to": {"1987-04-30"}},
 		CLI:  []string{"trade", "--region", "Asia Pacific", "--from", "1987-04-01", "--to", "1987-04-30"}},
-	{Name: "all of 15-16 March 1987 (count)", Req: query.Request{From: "1987-03-15", To: "1987-03-16", Limit: 1},
-		HTTP: url.Values{"from": {"1987-03-15"}, "to": {"1987-03-16"}, "limit": {"1"}}, CLI: []string{"--from", "1987-03-15", "--to", "1987-03-16", "--limit", "1"}, CountOnly: true},
+	{Name: "all of 15-16 March 1987 (count)", Req: query.Request{From: "1987-03-15", To: "1987-03-16", CountOnly: true},
+		HTTP: url.Values{"from": {"1987-03-15"}, "to": {"1987-03-16"}, "limit": {"0"}}, CLI: []string{"--from", "1987-03-15", "--to", "1987-03-16", "--limit", "0"}, CountOnly: true},
 	{Name: "export*", Req: query.Request{Query: "export*"}, HTTP: url.Values{"q": {"export*"}}, CLI: []string{"export*"}, Process: true},
+}
+
+// withFacets is bq's request with every facet asked for.
+func withFacets(bq benchQuery) (query.Request, url.Values) {
+	r := bq.Req
+	r.Facets = query.FacetNames()
+	v := url.Values{}
+	for k, x := range bq.HTTP {
+		v[k] = x
+	}
+	v.Set("facets", strings.Join(query.FacetNames(), ","))
+	return r, v
 }
 
 // productQueries runs the ten queries in-process through newsdex's query

@@ -62,6 +62,8 @@ const (
 	// newsdex's default request through GET /api/search, one client, one
 	// query after the other.
 	engHTTP = "newsdex through HTTP"
+	// the same with every facet asked for (facets=region,kind,month).
+	engHTTPFacets = "newsdex through HTTP, all facets"
 )
 
 // BuildRun is one build: a whole process, JSON lines in, index out.
