@@ -248,7 +248,8 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// handleStats answers GET /api/stats with the `index stats --json` object.
+// handleStats answers GET /api/stats with the `index stats --json` object,
+// computed once per generation.
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Stats == nil {
 		s.fail(w, r, &Error{Status: http.StatusNotImplemented, Msg: "stats are not available"})
@@ -259,13 +260,15 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer g.Release()
-	st, err := s.opts.Stats(g)
+	body, err := g.stats(s.opts.Stats)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("stats: %w", err))
 		return
 	}
-	w.Header().Set("X-Newsdex-Generation", g.Name)
-	writeJSON(w, http.StatusOK, st)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Newsdex-Generation", g.Name)
+	_, _ = w.Write(body)
 }
 
 // handleHealth answers GET /healthz: the process is up.

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,6 +68,35 @@ type Generation struct {
 	refs   atomic.Int64
 	closed chan struct{}
 	log    *slog.Logger
+
+	// stats is the /api/stats body of this generation, encoded once: a
+	// generation never changes, and computing it reads the whole index.
+	statsMu   sync.Mutex
+	statsJSON []byte
+}
+
+// stats returns the generation's /api/stats body, computing it with
+// compute on the first call that succeeds; concurrent first calls wait for
+// one computation instead of each running their own. A failure is not kept:
+// the next call tries again.
+func (g *Generation) stats(compute func(*Generation) (any, error)) ([]byte, error) {
+	g.statsMu.Lock()
+	defer g.statsMu.Unlock()
+	if g.statsJSON != nil {
+		return g.statsJSON, nil
+	}
+	v, err := compute(g)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as writeJSON
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	g.statsJSON = buf.Bytes()
+	return g.statsJSON, nil
 }
 
 func newGeneration(op Opened, log *slog.Logger) *Generation {

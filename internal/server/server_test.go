@@ -11,6 +11,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -307,6 +309,62 @@ func TestStats(t *testing.T) {
 	w = s.get("/api/stats")
 	if w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), "fire") {
 		t.Errorf("failing stats: %d %s (internal errors must not leak)", w.Code, w.Body)
+	}
+}
+
+// TestStatsOncePerGeneration: /api/stats reads the whole index, so it is
+// computed once per generation (a failure is retried), also when many
+// clients ask at once, and again for a new generation.
+func TestStatsOncePerGeneration(t *testing.T) {
+	var calls atomic.Int64
+	fail := atomic.Bool{}
+	fail.Store(true)
+	s := newTestServer(t, Options{Stats: func(g *Generation) (any, error) {
+		calls.Add(1)
+		if fail.Load() {
+			return nil, errors.New("transient")
+		}
+		n, err := g.Index.DocCount()
+		return map[string]any{"generation": g.Name, "total": n}, err
+	}}, fixture())
+	if w := s.get("/api/stats"); w.Code != http.StatusInternalServerError {
+		t.Fatalf("failing stats: status %d", w.Code)
+	}
+	fail.Store(false)
+	var wg sync.WaitGroup
+	bodies := make([]string, 8)
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := s.get("/api/stats")
+			if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("stats: %d %q", w.Code, w.Header().Get("Content-Type"))
+			}
+			bodies[i] = w.Body.String()
+		}()
+	}
+	wg.Wait()
+	if got := calls.Load(); got != 2 {
+		t.Errorf("stats computed %d times for one failure and 8 requests on one generation, want 2", got)
+	}
+	for _, b := range bodies {
+		if b != `{"generation":"gen-1","total":42}`+"\n" {
+			t.Errorf("stats body %q", b)
+		}
+	}
+
+	s.opener.set("gen-2", oneItem("second"))
+	if swapped, err := s.live.Reload(); err != nil || !swapped {
+		t.Fatalf("reload: %v %v", swapped, err)
+	}
+	for range 3 {
+		if w := s.get("/api/stats"); w.Body.String() != `{"generation":"gen-2","total":1}`+"\n" {
+			t.Errorf("stats after the swap: %q", w.Body)
+		}
+	}
+	if got := calls.Load(); got != 3 {
+		t.Errorf("stats computed %d times in all, want 3 (once more for gen-2)", got)
 	}
 }
 
