@@ -42,10 +42,18 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-# Fuzzes the parsers for a while each (FUZZTIME=30s by default).
+# Fuzzes every fuzz target (the parsers, the HTTP handler: every func Fuzz*
+# in the module, found with go test -list) for FUZZTIME each (30s by default).
+# New inputs that fail are saved under the package's testdata/fuzz/ and then
+# run by make test.
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test ./internal/page -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test $$pkg -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME); \
+	  done; \
+	done
 
 clean:
 	rm -rf $(BIN) $(DEMO_INDEX)
