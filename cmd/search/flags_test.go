@@ -26,7 +26,7 @@ func TestFlagsToRequest(t *testing.T) {
 		{[]string{"--region", "Europe", "--region", "Asia Pacific"}, query.Request{Regions: []string{"Europe", "Asia Pacific"}, Limit: 10, Page: 1}},
 		{[]string{"--region", "a,b"}, query.Request{Regions: []string{"a,b"}, Limit: 10, Page: 1}},
 		{[]string{"--kind", "teaser", "--sort", "oldest", "--limit", "50", "--page", "3"}, query.Request{Kind: "teaser", Sort: "oldest", Limit: 50, Page: 3}},
-		{[]string{"--after", readmeCursor, "oil"}, query.Request{Query: "oil", After: readmeCursor, Limit: 10, Page: 1}},
+		{[]string{"--after", readmeCursor, "ferry OR harbour"}, query.Request{Query: "ferry OR harbour", After: readmeCursor, Limit: 10, Page: 1}},
 		{[]string{"--facets"}, query.Request{Limit: 10, Page: 1, Facets: query.FacetNames()}},
 		{[]string{"--facets=month,kind", "--limit", "0"}, query.Request{CountOnly: true, Page: 1, Facets: []string{"month", "kind"}}},
 	}
@@ -84,6 +84,9 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--limit", "1001"}, "search: --limit: 1001 is out of range (0 to 1000; 0 asks for the count only)"},
 		{[]string{"--limit", "ten"}, `search: invalid argument "ten" for "--limit" flag`},
 		{[]string{"--page", "-1"}, "search: --page: -1 is out of range"},
+		{[]string{"--page", "0"}, "search: --page: 0 is out of range (pages start at 1)"},
+		{[]string{"--after", readmeCursor, "oil"}, "search: --after: this cursor continues another search (its query, filters or sort differ)"},
+		{[]string{"--after", readmeCursor, "ferry OR harbour", "--region", "Europe"}, "search: --after: this cursor continues another search"},
 		{[]string{"--after", "garbage"}, "search: --after: invalid cursor"},
 		{[]string{"--region", ""}, "search: --region: empty region"},
 		{[]string{"(oil OR) gas"}, "search: QUERY: unexpected ')' at column 8"},
@@ -120,4 +123,4 @@ func TestFragment(t *testing.T) {
 }
 
 // readmeCursor is the next cursor of README's example search.
-const readmeCursor = "eyJzIjoicmVsZXZhbmNlIiwiayI6WyIwLjEyMzc4Njc2NzAwNDkwMjQ5IiwiYWFmODU0MWFkMGY1NGM0YSJdfQ"
+const readmeCursor = "eyJzIjoicmVsZXZhbmNlIiwiayI6WyIwLjEyMzc4Njc2NzAwNDkwMjQ5IiwiYWFmODU0MWFkMGY1NGM0YSJdLCJmIjoiMXMxZjV4dWQxdXo3dCJ9"

@@ -91,6 +91,10 @@ The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.ble
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The words of QUERY may come as one argument or several.
 			req.Query = strings.Join(args, " ")
+			if req.Page < 1 {
+				// The flag says 1 when not given: 0 is a mistake, not "the default".
+				return cli.Usagef("--page: %d is out of range (pages start at 1)", req.Page)
+			}
 			req.CountOnly = req.Limit == 0
 			req.Facets = nil
 			if facets != "" {
@@ -138,6 +142,9 @@ func searchRun(ctx context.Context, opts *searchOptions) error {
 	}
 	p := newPrinter(opts.IO)
 	p.response(resp, opts.Request)
+	for _, n := range resp.Notes {
+		fmt.Fprintf(opts.IO.Err, "search: %s\n", n)
+	}
 	return p.err
 }
 

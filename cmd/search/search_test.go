@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -572,5 +573,26 @@ func TestBadInput(t *testing.T) {
 	ios, out, errb := testIO("")
 	if code := cli.Run(context.Background(), newCmdRoot(ios), ios, []string{"--limit", "1", "--json"}); code != 0 || !strings.HasPrefix(out.String(), `{"total":`) {
 		t.Errorf("with $NEWSDEX_INDEX: exit %d %s %s", code, out, errb)
+	}
+}
+
+// TestPastTheEnd: a page past the last says which page is the last, in the
+// JSON's notes and on stderr, and is no error.
+func TestPastTheEnd(t *testing.T) {
+	dir, _ := testIndex(t)
+	all := searchJSON(t, dir, "--limit", "0")
+	last := (all.Total + 2) / 3
+	want := fmt.Sprintf("page 500 is past the end: the last page is %d", last)
+	resp := searchJSON(t, dir, "--limit", "3", "--page", "500")
+	if len(resp.Hits) != 0 || resp.Total != all.Total || !slices.Equal(resp.Notes, []string{want}) {
+		t.Errorf("--page 500 --json: %d hits of %d, notes %q; want notes %q", len(resp.Hits), resp.Total, resp.Notes, want)
+	}
+	r := run(t, "--index", dir, "--limit", "3", "--page", "500")
+	if r.code != 0 || r.stderr != "search: "+want+"\n" || !strings.HasPrefix(r.stdout, fmt.Sprintf("%d hits in ", all.Total)) {
+		t.Errorf("--page 500: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// The last page itself has hits and no note.
+	if resp := searchJSON(t, dir, "--limit", "3", "--page", fmt.Sprint(last)); len(resp.Hits) == 0 || resp.Notes != nil {
+		t.Errorf("last page %d: %d hits, notes %q", last, len(resp.Hits), resp.Notes)
 	}
 }

@@ -43,9 +43,11 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -99,17 +101,47 @@ type Summary struct {
 	Generation string  `json:"generation"`
 	Files      int     `json:"files"`
 	Pages      int     `json:"pages"`
+	Records    int     `json:"records"` // items read: articles, and teasers once per listing
 	Articles   int     `json:"articles"`
 	Teasers    int     `json:"teasers"`
+	Merged     int     `json:"duplicates_merged"` // records that were an item already read: Records - Articles - Teasers
 	Skipped    int     `json:"skipped"`
 	Seconds    float64 `json:"seconds"`
 	ItemsPerS  float64 `json:"items_per_s"`
 }
 
-// Line is the one-line summary for people.
+// Line is the one-line summary for people, e.g. "news.bleve gen-000001: 3
+// files, 0 pages, 216,726 records, 199,906 items (199,906 articles, 0
+// distinct teasers), 16,820 duplicates merged, 0 skipped in 41.0s (4,875
+// items/s)".
 func (s Summary) Line() string {
-	return fmt.Sprintf("%s %s: %d files, %d pages, %d articles, %d distinct teasers, %d skipped in %.1fs (%.0f items/s)",
-		s.Index, s.Generation, s.Files, s.Pages, s.Articles, s.Teasers, s.Skipped, s.Seconds, s.ItemsPerS)
+	return fmt.Sprintf("%s %s: %s, %s, %s, %s (%s, %s), %s merged, %s skipped in %.1fs (%s items/s)",
+		s.Index, s.Generation, count(s.Files, "file", "files"), count(s.Pages, "page", "pages"),
+		count(s.Records, "record", "records"), count(s.Articles+s.Teasers, "item", "items"),
+		count(s.Articles, "article", "articles"), count(s.Teasers, "distinct teaser", "distinct teasers"),
+		count(s.Merged, "duplicate", "duplicates"), thousands(s.Skipped), s.Seconds, thousands(int(math.Round(s.ItemsPerS))))
+}
+
+// count is "1 file", "2 files", "16,820 duplicates".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// thousands writes n with commas between thousands: 216,726.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 // ErrSkipped is wrapped by the error of a --strict run that skipped something.
@@ -406,6 +438,7 @@ type runner struct {
 	added    []newArticle // Add only
 
 	files, pages, skipped int
+	records               int // items read, duplicates included
 	nTeasers              int
 	lastFile              string
 	stopIndexing          bool
@@ -502,6 +535,7 @@ func (r *runner) record(rec input.Record) error {
 	for i := range rec.Items {
 		it := rec.Items[i]
 		it.EnsureID()
+		r.records++
 		if rec.Page && i == 0 {
 			pageKey = it.ID
 		}
@@ -829,8 +863,10 @@ func (r *runner) summary() Summary {
 	return Summary{
 		Files:    r.files,
 		Pages:    r.pages,
+		Records:  r.records,
 		Articles: len(r.articles),
 		Teasers:  r.nTeasers,
+		Merged:   r.records - len(r.articles) - r.nTeasers,
 		Skipped:  r.skipped,
 	}
 }

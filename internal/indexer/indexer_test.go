@@ -116,7 +116,7 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Summary{Index: dir, Generation: "gen-000001", Files: 7, Pages: 5, Articles: 4, Teasers: 4, Skipped: 1}
+	want := Summary{Index: dir, Generation: "gen-000001", Files: 7, Pages: 5, Records: 14, Articles: 4, Teasers: 4, Merged: 6, Skipped: 1} // 14 records: 3+3+2+2+2 on pages, 2 lines
 	sum.Seconds, sum.ItemsPerS = 0, 0
 	if diff := cmp.Diff(want, sum); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
@@ -373,7 +373,7 @@ func TestProgressLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := log.String()
-	for _, want := range []string{"msg=\"indexing started\"", "bad.txt:1: not a page", "7 files, 5 pages, 4 articles, 4 distinct teasers, 1 skipped"} {
+	for _, want := range []string{"msg=\"indexing started\"", "bad.txt:1: not a page", "7 files, 5 pages, 14 records, 8 items (4 articles, 4 distinct teasers), 6 duplicates merged, 1 skipped"} {
 		if !bytes.Contains(log.Bytes(), []byte(want)) {
 			t.Errorf("progress output lacks %q:\n%s", want, out)
 		}
@@ -631,5 +631,26 @@ func TestUndated(t *testing.T) {
 	var table bytes.Buffer
 	if err := st.WriteTable(&table); err != nil || !bytes.Contains(table.Bytes(), []byte("undated     3")) {
 		t.Errorf("table: %v\n%s", err, table.String())
+	}
+}
+
+// TestSummaryLine: counts with thousands separators, singular and plural
+// right, duplicates counted.
+func TestSummaryLine(t *testing.T) {
+	tests := []struct {
+		sum  Summary
+		want string
+	}{
+		{Summary{Index: "news.bleve", Generation: "gen-000001", Files: 1, Records: 216726, Articles: 199906, Merged: 16820, Seconds: 41.04, ItemsPerS: 4871.2},
+			"news.bleve gen-000001: 1 file, 0 pages, 216,726 records, 199,906 items (199,906 articles, 0 distinct teasers), 16,820 duplicates merged, 0 skipped in 41.0s (4,871 items/s)"},
+		{Summary{Index: "d", Generation: "gen-000002", Files: 2, Pages: 1, Records: 2, Articles: 1, Teasers: 1, Skipped: 1, Seconds: 0.01, ItemsPerS: 200},
+			"d gen-000002: 2 files, 1 page, 2 records, 2 items (1 article, 1 distinct teaser), 0 duplicates merged, 1 skipped in 0.0s (200 items/s)"},
+		{Summary{Index: "d", Generation: "gen-000003", Files: 1, Records: 2, Articles: 1, Merged: 1},
+			"d gen-000003: 1 file, 0 pages, 2 records, 1 item (1 article, 0 distinct teasers), 1 duplicate merged, 0 skipped in 0.0s (0 items/s)"},
+	}
+	for _, tt := range tests {
+		if got := tt.sum.Line(); got != tt.want {
+			t.Errorf("Line() =\n%s\nwant\n%s", got, tt.want)
+		}
 	}
 }

@@ -4,16 +4,40 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"hash/fnv"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
-// cursor is what an after cursor holds: the sort it continues and the sort
+// cursor is what an after cursor holds: the sort it continues, the sort
 // keys of the last hit returned (for relevance the score, for newest and
-// oldest the date; then the id). On the wire it is base64url of its JSON.
+// oldest the date; then the id) and the search it belongs to (For, a
+// fingerprint of the query, filters and sort), so that a cursor is refused
+// by any other search. On the wire it is base64url of its JSON.
 type cursor struct {
 	Sort string   `json:"s"`
 	Keys []string `json:"k"`
+	For  string   `json:"f"`
+}
+
+// errCursorElsewhere refuses a cursor of another search.
+const errCursorElsewhere = "this cursor continues another search (its query, filters or sort differ); pass the next value of this search's last response"
+
+// fingerprint names the search of a plan for its cursors: the parsed query,
+// the filters as given (a relative date such as 7d stays the same words, not
+// the same instant) and the sort; not the page, limit or facets. A filter
+// added to Request belongs here too.
+func fingerprint(r Request, p *plan) string {
+	h := fnv.New64a()
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	regions := slices.Sorted(slices.Values(p.regions)) // any of them: the order does not matter
+	for _, part := range []string{p.node.String(), norm(r.From), norm(r.To), strings.Join(regions, "\x1f"), p.kind, p.sort} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 const maxCursorLength = 1024

@@ -80,6 +80,7 @@ type plan struct {
 	countOnly bool // the total and facets, no hits
 	offset    int
 	after     []string // bleve search_after keys
+	search    string   // the fingerprint of the search, in its cursors
 	facets    map[string]bool
 }
 
@@ -192,6 +193,7 @@ func (r Request) plan(now time.Time) (*plan, error) {
 	}
 	p.offset = (page - 1) * p.limit
 
+	p.search = fingerprint(r, p)
 	if r.After != "" {
 		if page > 1 {
 			return nil, &ParamError{"after", "cannot be combined with page"}
@@ -202,6 +204,9 @@ func (r Request) plan(now time.Time) (*plan, error) {
 		}
 		if c.Sort != p.sort {
 			return nil, &ParamError{"after", fmt.Sprintf("cursor continues sort %s, not %s", c.Sort, p.sort)}
+		}
+		if c.For != p.search {
+			return nil, &ParamError{"after", errCursorElsewhere}
 		}
 		p.after = c.Keys
 	}

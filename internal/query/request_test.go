@@ -9,7 +9,7 @@ import (
 )
 
 func TestValidateErrors(t *testing.T) {
-	good := cursor{Sort: SortNewest, Keys: []string{"1987-03-02T00:00:00Z", "a1"}}.encode()
+	good := cursorOf(t, Request{}, "1987-03-02T00:00:00Z", "a1")
 	tests := []struct {
 		name  string
 		req   Request
@@ -66,7 +66,7 @@ func TestValidateErrors(t *testing.T) {
 
 func TestPlan(t *testing.T) {
 	now := day("1987-04-11T12:00:00Z")
-	after := cursor{Sort: SortRelevance, Keys: []string{"1.25", "a1"}}.encode()
+	after := cursorOf(t, Request{Query: "oil"}, "1.25", "a1")
 	tests := []struct {
 		name  string
 		req   Request
@@ -153,6 +153,72 @@ func TestPlan(t *testing.T) {
 			}
 			tt.check(t, p)
 		})
+	}
+}
+
+// cursorOf is a cursor of the search r with these sort keys, as a response
+// to r would carry it.
+func cursorOf(t *testing.T, r Request, keys ...string) string {
+	t.Helper()
+	p, err := r.plan(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cursor{Sort: p.sort, Keys: keys, For: p.search}.encode()
+}
+
+// TestCursorBelongsToItsSearch: a cursor continues the search it came from,
+// whatever its page, limit or facets and however the same search is
+// spelled, and is refused by any other.
+func TestCursorBelongsToItsSearch(t *testing.T) {
+	from := Request{Query: "oil  AND gas", From: "1987-03-01", To: "7d", Regions: []string{"Europe", "Asia"}, Kind: "article", Sort: "newest"}
+	c := cursorOf(t, from, "1987-03-02T00:00:00Z", "a1")
+	same := []Request{
+		from,
+		{Query: "oil AND gas", From: "1987-03-01", To: " 7d", Regions: []string{"asia", "EUROPE"}, Kind: "Article", Sort: "newest", Limit: 50, Facets: []string{"region"}},
+		{Query: "oil gas", From: "1987-03-01", To: "7d", Regions: []string{"Europe", "Asia", "europe"}, Kind: "article", Sort: "newest"},
+	}
+	for _, r := range same {
+		r.After = c
+		if err := r.Validate(); err != nil {
+			t.Errorf("%+v refuses its own cursor: %v", r, err)
+		}
+	}
+	other := map[string]Request{
+		"query":  {Query: "oil OR gas"},
+		"from":   {From: "1987-03-02"},
+		"to":     {To: "8d"},
+		"region": {Regions: []string{"Europe"}},
+		"kind":   {Kind: "teaser"},
+		"none":   {Query: "", From: "", To: "", Regions: nil, Kind: ""},
+	}
+	for name, diff := range other {
+		r := from
+		switch name {
+		case "query":
+			r.Query = diff.Query
+		case "from":
+			r.From = diff.From
+		case "to":
+			r.To = diff.To
+		case "region":
+			r.Regions = diff.Regions
+		case "kind":
+			r.Kind = diff.Kind
+		case "none":
+			r = Request{Sort: "newest"}
+		}
+		r.After = c
+		err := r.Validate()
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Param != "after" || !strings.Contains(pe.Msg, "continues another search") {
+			t.Errorf("another %s: %v, want an after error", name, err)
+		}
+	}
+	// A cursor of before cursors named their search is refused too.
+	old := cursor{Sort: SortNewest, Keys: []string{"1987-03-02T00:00:00Z", "a1"}}.encode()
+	if err := (Request{After: old}).Validate(); err == nil {
+		t.Error("a cursor without its search accepted")
 	}
 }
 

@@ -33,6 +33,9 @@ type Response struct {
 	Hits   []Hit   `json:"hits"`             // never nil; empty for count only
 	Facets Facets  `json:"facets,omitempty"` // the facets asked for, over the whole result set
 	Next   string  `json:"next,omitempty"`
+	// Notes say, for people, what happened that the rest does not show: a
+	// page past the end names the last page.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Hit is one matching item without its body (left empty, so its JSON omits
@@ -117,7 +120,11 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		resp.Hits = append(resp.Hits, newHit(h))
 	}
 	if more && len(hits) > 0 {
-		resp.Next = nextCursor(p.sort, hits[len(hits)-1])
+		resp.Next = nextCursor(p, hits[len(hits)-1])
+	}
+	if len(hits) == 0 && !p.countOnly && p.after == nil && p.offset > 0 && res.Total > 0 {
+		last := (res.Total + uint64(p.limit) - 1) / uint64(p.limit)
+		resp.Notes = append(resp.Notes, fmt.Sprintf("page %d is past the end: the last page is %d", p.offset/p.limit+1, last))
 	}
 	resp.Facets = facets(res.Facets, p.facets)
 	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
@@ -216,9 +223,9 @@ func sortOrder(name string) search.SortOrder {
 	return search.SortOrder{&search.SortScore{Desc: true}, id}
 }
 
-func nextCursor(sortName string, h *search.DocumentMatch) string {
-	c := cursor{Sort: sortName}
-	if sortName == SortRelevance {
+func nextCursor(p *plan, h *search.DocumentMatch) string {
+	c := cursor{Sort: p.sort, For: p.search}
+	if p.sort == SortRelevance {
 		c.Keys = []string{strconv.FormatFloat(h.Score, 'g', -1, 64), h.ID}
 	} else if len(h.DecodedSort) == 2 {
 		c.Keys = []string{h.DecodedSort[0], h.DecodedSort[1]}

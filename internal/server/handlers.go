@@ -164,6 +164,10 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	if pe := intParam("page", &req.Page, 0); pe != nil {
 		return req, pe
 	}
+	if _, ok := vals["page"]; ok && req.Page < 1 {
+		// Absent means page 1; page=0 is a mistake, as --page 0 is.
+		return req, &query.ParamError{Param: "page", Msg: fmt.Sprintf("%d is out of range (pages start at 1)", req.Page)}
+	}
 	if _, ok := vals["limit"]; ok && req.Limit == 0 {
 		req.CountOnly = true // limit=0: the total (and facets), no hits
 	}

@@ -146,6 +146,8 @@ func TestSearchBadParams(t *testing.T) {
 		{"limit=99999999999999999999999", "limit"},
 		{"page=x", "page"},
 		{"page=-2", "page"},
+		{"page=-1", "page"},
+		{"page=0", "page"},
 		{"page=100000", "page"},
 		{"q=" + strings.Repeat("a", 51), "q"},
 		{"q=a&q=b", "q"},
@@ -657,5 +659,24 @@ func TestRecover(t *testing.T) {
 	}
 	if !strings.Contains(s.log.String(), `"panic":"boom"`) {
 		t.Errorf("panic not logged:\n%s", s.log)
+	}
+}
+
+// A cursor continues its own search and is a 400 naming after in any other.
+func TestCursorOfAnotherSearch(t *testing.T) {
+	s := newTestServer(t, Options{}, fixture())
+	w := s.get("/api/search?q=oil&limit=2")
+	var r struct{ Next string }
+	if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil || r.Next == "" {
+		t.Fatalf("no next cursor: %s", w.Body)
+	}
+	if w := s.get("/api/search?q=oil&limit=5&after=" + url.QueryEscape(r.Next)); w.Code != http.StatusOK {
+		t.Errorf("its own search: %d %s", w.Code, w.Body)
+	}
+	for _, other := range []string{"q=bank", "q=oil&region=Europe", "q=oil&kind=teaser", "q=oil&from=1987-02-01"} {
+		w := s.get("/api/search?" + other + "&after=" + url.QueryEscape(r.Next))
+		if e := errorOf(t, w); w.Code != http.StatusBadRequest || e.Param != "after" || !strings.Contains(e.Error, "continues another search") {
+			t.Errorf("%s: %d %s", other, w.Code, w.Body)
+		}
 	}
 }

@@ -367,7 +367,8 @@
     const past = total > 0 && s.page > pages;
     renderSummary(s, total, hits.length, past);
     $("took").textContent = typeof r.took_ms === "number" ? r.took_ms.toFixed(1) + " ms" : "";
-    renderNotes(r.notes || [], r.did_you_mean || "");
+    // The page says "past the end" itself, with a link to the last page.
+    renderNotes((r.notes || []).filter((n) => !(past && n.includes("past the end"))), r.did_you_mean || "");
     renderPastEnd(s, past, pages);
     lastHits = new Map(hits.map((h) => [h.id, h]));
     renderHits(s, hits, past);
