@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"fmt"
@@ -9,22 +8,23 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/klauspost/compress/gzhttp"
 )
 
 // middleware wraps the router, outermost first: access log and metrics
-// (so they see every answer, panics included), panic recovery, the URL
-// length cap, CORS, gzip.
+// (so they see every answer, panics included), the URL length cap, CORS,
+// gzip, panic recovery (inside gzip, so that a 500 can replace what gzip
+// holds back).
 func (s *Server) middleware(h http.Handler) http.Handler {
+	h = s.recover(h)
 	h = s.gzip(h)
 	if s.opts.CORSOrigin != "" {
 		h = s.cors(h)
 	}
 	h = limitURL(h)
-	h = s.recover(h)
 	return s.observe(h)
 }
 
@@ -156,10 +156,27 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
+// wroteWriter notes whether the handler wrote anything.
+type wroteWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *wroteWriter) WriteHeader(code int) { w.wrote = true; w.ResponseWriter.WriteHeader(code) }
+
+func (w *wroteWriter) Write(p []byte) (int, error) { w.wrote = true; return w.ResponseWriter.Write(p) }
+
+func (w *wroteWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // recover turns a panic in a handler into a 500 with a JSON error and a
-// logged stack, as a last resort: no user input is meant to reach one.
+// logged stack, as a last resort: no user input is meant to reach one. A
+// handler that panics after it began its answer (handlers write whole
+// answers at once, so none does) has the connection cut instead
+// (http.ErrAbortHandler), so that the client never sees a truncated answer
+// as a complete one.
 func (s *Server) recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ww := &wroteWriter{ResponseWriter: w}
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -170,12 +187,12 @@ func (s *Server) recover(next http.Handler) http.Handler {
 			}
 			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
 				"query", r.URL.RawQuery, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
-				return // too late for a clean error; the client sees a cut response
+			if ww.wrote {
+				panic(http.ErrAbortHandler) // too late for a clean error: cut the answer
 			}
 			writeError(w, http.StatusInternalServerError, "internal error", "")
 		}()
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(ww, r)
 	})
 }
 
@@ -211,145 +228,17 @@ func (s *Server) cors(next http.Handler) http.Handler {
 	})
 }
 
-var gzipPool = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return zw
-}}
-
 // gzip compresses responses of at least GzipMinSize bytes for clients that
-// accept gzip. Responses that set their own Content-Encoding (/metrics)
-// pass through untouched.
+// accept gzip (klauspost/compress's gzhttp). Responses that set their own
+// Content-Encoding (/metrics) pass through untouched.
 func (s *Server) gzip(next http.Handler) http.Handler {
-	minSize := s.opts.GzipMinSize
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept-Encoding")
-		if !acceptsGzip(r.Header.Get("Accept-Encoding")) || r.Method == http.MethodHead {
-			next.ServeHTTP(w, r)
-			return
-		}
-		gw := &gzipWriter{w: w, min: minSize}
-		next.ServeHTTP(gw, r)
-		// Not deferred: after a panic, what is held back must not go out
-		// as a 200, so that recover can still answer 500.
-		gw.finish()
-	})
-}
-
-func acceptsGzip(header string) bool {
-	for part := range strings.SplitSeq(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(name) != "*" {
-			continue
-		}
-		params = strings.ReplaceAll(params, " ", "")
-		if params == "q=0" || params == "q=0.0" || params == "q=0.00" || params == "q=0.000" {
-			return false
-		}
-		return true
+	wrap, err := gzhttp.NewWrapper(
+		gzhttp.MinSize(s.opts.GzipMinSize),
+		gzhttp.CompressionLevel(gzip.BestSpeed),
+		gzhttp.EnableZstd(false),
+	)
+	if err != nil {
+		panic(err) // only for invalid options, which are constants here
 	}
-	return false
-}
-
-// gzipWriter holds back the first min bytes of a response to decide whether
-// to compress it.
-type gzipWriter struct {
-	w       http.ResponseWriter
-	min     int
-	status  int
-	buf     bytes.Buffer
-	zw      *gzip.Writer
-	decided bool // true once headers went out, compressed (zw != nil) or not
-}
-
-func (g *gzipWriter) Header() http.Header { return g.w.Header() }
-
-func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.w }
-
-func (g *gzipWriter) WriteHeader(code int) {
-	if g.status != 0 || g.decided {
-		return
-	}
-	g.status = code
-	if code < 200 || code == http.StatusNoContent || code == http.StatusNotModified ||
-		g.w.Header().Get("Content-Encoding") != "" {
-		g.passThrough()
-	}
-}
-
-func (g *gzipWriter) Write(p []byte) (int, error) {
-	if g.status == 0 {
-		g.status = http.StatusOK
-	}
-	if !g.decided && g.w.Header().Get("Content-Encoding") != "" {
-		g.passThrough()
-	}
-	if g.decided {
-		if g.zw != nil {
-			return g.zw.Write(p)
-		}
-		return g.w.Write(p)
-	}
-	g.buf.Write(p)
-	if g.buf.Len() >= g.min {
-		if err := g.startGzip(); err != nil {
-			return 0, err
-		}
-	}
-	return len(p), nil
-}
-
-// passThrough sends the headers and whatever is buffered, uncompressed.
-func (g *gzipWriter) passThrough() {
-	g.decided = true
-	if g.status == 0 {
-		g.status = http.StatusOK
-	}
-	g.w.WriteHeader(g.status)
-	if g.buf.Len() > 0 {
-		_, _ = g.w.Write(g.buf.Bytes())
-		g.buf.Reset()
-	}
-}
-
-func (g *gzipWriter) startGzip() error {
-	g.decided = true
-	h := g.w.Header()
-	h.Set("Content-Encoding", "gzip")
-	h.Del("Content-Length")
-	g.w.WriteHeader(g.status)
-	g.zw = gzipPool.Get().(*gzip.Writer)
-	g.zw.Reset(g.w)
-	_, err := g.zw.Write(g.buf.Bytes())
-	g.buf.Reset()
-	return err
-}
-
-// Flush sends what is buffered, compressed if compression started.
-func (g *gzipWriter) Flush() {
-	if !g.decided {
-		if g.status == 0 {
-			return
-		}
-		g.passThrough()
-	}
-	if g.zw != nil {
-		_ = g.zw.Flush()
-	}
-	_ = http.NewResponseController(g.w).Flush()
-}
-
-func (g *gzipWriter) finish() {
-	if !g.decided {
-		if g.status == 0 && g.buf.Len() == 0 {
-			return // nothing written: let net/http send its 200
-		}
-		g.passThrough()
-		return
-	}
-	if g.zw != nil {
-		_ = g.zw.Close() // an error means the client went away: nothing to do
-		g.zw.Reset(nil)
-		gzipPool.Put(g.zw)
-		g.zw = nil
-	}
+	return wrap(next)
 }

@@ -637,11 +637,14 @@ func TestCORS(t *testing.T) {
 	}
 }
 
+// TestRecover: a panic before the handler wrote is a 500 with a JSON error,
+// gzip or not; one after it wrote cuts the answer (http.ErrAbortHandler), so
+// that no truncated answer passes for a complete one. Both are logged.
 func TestRecover(t *testing.T) {
 	s := newTestServer(t, Options{}, fixture())
-	for _, big := range []bool{false, true} {
-		h := s.observe(s.recover(s.gzip(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if big {
+	for _, wrote := range []bool{false, true} {
+		h := s.observe(s.gzip(s.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if wrote {
 				_, _ = w.Write(bytes.Repeat([]byte("x"), 100)) // held back by gzip
 			}
 			panic("boom")
@@ -649,16 +652,26 @@ func TestRecover(t *testing.T) {
 		r := httptest.NewRequest(http.MethodGet, "/api/search", nil)
 		r.Header.Set("Accept-Encoding", "gzip")
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		if w.Code != http.StatusInternalServerError {
-			t.Errorf("panic after writing=%v: status %d", big, w.Code)
+		aborted := func() (v any) {
+			defer func() { v = recover() }()
+			h.ServeHTTP(w, r)
+			return nil
+		}()
+		if wrote {
+			if aborted != http.ErrAbortHandler {
+				t.Errorf("panic after writing: %v, want http.ErrAbortHandler", aborted)
+			}
+			continue
+		}
+		if aborted != nil || w.Code != http.StatusInternalServerError {
+			t.Errorf("panic before writing: status %d, panic %v", w.Code, aborted)
 		}
 		if e := errorOf(t, w); e.Error != "internal error" {
 			t.Errorf("error %q", e.Error)
 		}
 	}
-	if !strings.Contains(s.log.String(), `"panic":"boom"`) {
-		t.Errorf("panic not logged:\n%s", s.log)
+	if strings.Count(s.log.String(), `"panic":"boom"`) != 2 {
+		t.Errorf("panics not logged:\n%s", s.log)
 	}
 }
 
