@@ -47,3 +47,40 @@ func TestExitCodePolicy(t *testing.T) {
 		}
 	}
 }
+
+// Issue 13 cases 1 and 9 as the user meets them: index build pointed at an
+// ordinary folder refuses it with a clear message (exit 1) and leaves every
+// file; a build of a missing path creates no index folder.
+func TestBuildTouchesOnlyIndexFolders(t *testing.T) {
+	u := t.TempDir()
+	for _, f := range []string{"tmp-photos/a.jpg", "gen-7/notes.txt"} {
+		p := filepath.Join(u, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cmd := range []string{"build", "add"} {
+		r := runIndex(t, "", cmd, "--index", u, "testdata/pages")
+		want := "index " + cmd + ": not an index folder: " + u + " holds other files (gen-7, tmp-photos) and no NEWSDEX-INDEX"
+		if r.code != 1 || !strings.HasPrefix(r.stderr, want) {
+			t.Errorf("%s into an ordinary folder: exit %d, stderr %q; want exit 1 and %q", cmd, r.code, r.stderr, want)
+		}
+	}
+	for _, f := range []string{"tmp-photos/a.jpg", "gen-7/notes.txt"} {
+		if _, err := os.Stat(filepath.Join(u, f)); err != nil {
+			t.Errorf("the user's %s: %v", f, err)
+		}
+	}
+
+	dir := filepath.Join(t.TempDir(), "new.bleve")
+	r := runIndex(t, "", "build", "--index", dir, "testdata/no-such-folder")
+	if r.code != 1 || !strings.Contains(r.stderr, "no such file or directory") || strings.Contains(r.stderr, "indexing started") {
+		t.Errorf("build of a missing path: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("build of a missing path left %s: %v", dir, err)
+	}
+}

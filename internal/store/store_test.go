@@ -468,3 +468,44 @@ func TestFailedFirstWriterLeavesNothing(t *testing.T) {
 		t.Errorf("an empty folder now holds %s", got)
 	}
 }
+
+// A writer killed inside Commit leaves one of these states; each reads as
+// the old generation, and the next writer's commit goes on from it.
+func TestKilledInsideCommit(t *testing.T) {
+	for _, state := range []string{"renamed, CURRENT not switched", "CURRENT.new written, not renamed"} {
+		dir := filepath.Join(t.TempDir(), "idx")
+		g1 := build(t, dir, "one", "two")
+		// The killed writer's new generation, complete but not current.
+		w, err := Lock(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmp, _ := w.TempPath()
+		idx, err := Create(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		indexTitles(t, idx, "three")
+		Stamp(idx)
+		idx.Close()
+		if err := os.Rename(tmp, filepath.Join(dir, "gen-000002")); err != nil {
+			t.Fatal(err)
+		}
+		if state == "CURRENT.new written, not renamed" {
+			if err := os.WriteFile(filepath.Join(dir, CurrentFile+".new"), []byte("gen-0000"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.Close()
+		if cur, _ := Current(dir); cur != g1 || count(t, dir) != 2 {
+			t.Fatalf("%s: readers see %s with %d docs, want %s with 2", state, cur, count(t, dir), g1)
+		}
+		g3 := build(t, dir, "a", "b", "c", "d")
+		if g3 != "gen-000003" || count(t, dir) != 4 {
+			t.Errorf("%s: the next commit made %s with %d docs", state, g3, count(t, dir))
+		}
+		if got := strings.Join(gens(t, dir), " "); got != "gen-000001 gen-000003" {
+			t.Errorf("%s: generations %s, want the replaced one and the new one", state, got)
+		}
+	}
+}
