@@ -59,6 +59,5 @@ func statsRun(_ context.Context, opts *statsOptions) error {
 		_, err = fmt.Fprintln(opts.IO.Out, string(b))
 		return err
 	}
-	fmt.Fprintf(opts.IO.Out, "index\t%s (%s)\n", ix.Dir, ix.Gen)
-	return st.WriteTable(opts.IO.Out)
+	return st.WriteTable(opts.IO.Out, fmt.Sprintf("%s (%s)", ix.Dir, ix.Gen))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -124,3 +125,53 @@ func TestFragment(t *testing.T) {
 
 // readmeCursor is the next cursor of README's example search.
 const readmeCursor = "eyJzIjoicmVsZXZhbmNlIiwiayI6WyIwLjEyMzc4Njc2NzAwNDkwMjQ5IiwiYWFmODU0MWFkMGY1NGM0YSJdLCJmIjoiMXMxZjV4dWQxdXo3dCJ9"
+
+// TestFacetLines: the top values, "and N more", wrapped at the width under
+// the first value; months over years add up to years.
+func TestFacetLines(t *testing.T) {
+	var regions []query.FacetValue
+	for i := range 395 {
+		regions = append(regions, query.FacetValue{Value: fmt.Sprintf("Region %03d", i), Count: 1000 - i})
+	}
+	var months []query.FacetValue
+	for y := 2007; y <= 2016; y++ {
+		for m := 1; m <= 12; m++ {
+			months = append(months, query.FacetValue{Value: fmt.Sprintf("%d-%02d", y, m), Count: 10})
+		}
+	}
+	months = append(months, query.FacetValue{Value: "undated", Count: 3})
+	tests := []struct {
+		name  string
+		title string
+		vs    []query.FacetValue
+		width int
+		want  string
+	}{
+		{"short", "Kinds", []query.FacetValue{{Value: "article", Count: 4}, {Value: "teaser", Count: 2}}, 80, "Kinds:   article 4, teaser 2\n"},
+		{"none", "Regions", nil, 80, "Regions: none\n"},
+		{"top ten and more, wrapped at 80", "Regions", regions, 80,
+			"Regions: Region 000 1000, Region 001 999, Region 002 998, Region 003 997,\n" +
+				"         Region 004 996, Region 005 995, Region 006 994, Region 007 993,\n" +
+				"         Region 008 992, Region 009 991 and 385 more\n"},
+		{"narrow", "Regions", regions[:3], 30, "Regions: Region 000 1000,\n         Region 001 999,\n         Region 002 998\n"},
+		{"ten years of months", "Months", months, 80,
+			"Years:   2007 120, 2008 120, 2009 120, 2010 120, 2011 120, 2012 120, 2013 120,\n" +
+				"         2014 120, 2015 120, 2016 120, undated 3\n"},
+		{"a year of months, all of them", "Months", months[:12], 80,
+			"Months:  2007-01 10, 2007-02 10, 2007-03 10, 2007-04 10, 2007-05 10, 2007-06 10,\n" +
+				"         2007-07 10, 2007-08 10, 2007-09 10, 2007-10 10, 2007-11 10, 2007-12 10\n"},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		p := &printer{w: &b, width: tt.width}
+		p.facet(tt.title, tt.vs)
+		if b.String() != tt.want {
+			t.Errorf("%s:\n%s\nwant\n%s", tt.name, b.String(), tt.want)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+			if len(l) > tt.width {
+				t.Errorf("%s: line of %d columns: %q", tt.name, len(l), l)
+			}
+		}
+	}
+}

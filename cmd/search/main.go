@@ -9,6 +9,7 @@ import (
 	"html"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -150,13 +151,14 @@ func searchRun(ctx context.Context, opts *searchOptions) error {
 
 // printer writes the output for people, bold highlights on a terminal.
 type printer struct {
-	w    io.Writer
-	bold bool
-	err  error
+	w     io.Writer
+	bold  bool
+	width int // columns to wrap facet lines at
+	err   error
 }
 
 func newPrinter(ios *cli.IO) *printer {
-	return &printer{w: ios.Out, bold: ios.Bold}
+	return &printer{w: ios.Out, bold: ios.Bold, width: ios.Columns()}
 }
 
 func (p *printer) printf(format string, args ...any) {
@@ -257,13 +259,76 @@ func (p *printer) response(r *query.Response, req query.Request) {
 // facetTitles are the facets' headings in the text output.
 var facetTitles = map[string]string{"region": "Regions", "kind": "Kinds", "month": "Months", "source": "Sources"}
 
+// facetShown is how many values a facet line shows before "and N more"
+// (--json has them all).
+const facetShown = 10
+
+// facet prints one facet line: its top values ("Regions: Americas 4, World
+// 2"), "and N more" past facetShown, wrapped at the printer's width under
+// the first value. Months are all shown, in order, and over more than two
+// years add up to years.
 func (p *printer) facet(name string, vs []query.FacetValue) {
-	parts := make([]string, 0, len(vs))
-	for _, v := range vs {
+	dates := name == facetTitles["month"]
+	if dates && len(vs) > 24 {
+		name, vs = "Years", byYear(vs)
+	}
+	parts := make([]string, 0, min(len(vs), facetShown)+1)
+	for i, v := range vs {
+		if i == facetShown && !dates {
+			parts = append(parts, fmt.Sprintf("and %d more", len(vs)-i))
+			break
+		}
 		parts = append(parts, fmt.Sprintf("%s %d", v.Value, v.Count))
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "none")
 	}
-	p.printf("%-8s %s\n", name+":", strings.Join(parts, ", "))
+	p.printf("%s\n", wrapList(fmt.Sprintf("%-8s ", name+":"), parts, p.width))
+}
+
+// byYear adds up month facet values ("1987-03") by year, in order; other
+// values (undated) stay as they are, at the end.
+func byYear(months []query.FacetValue) []query.FacetValue {
+	var out, other []query.FacetValue
+	for _, m := range months {
+		y, _, ok := strings.Cut(m.Value, "-")
+		if !ok || len(y) != 4 {
+			other = append(other, m)
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].Value == y {
+			out[n-1].Count += m.Count
+		} else {
+			out = append(out, query.FacetValue{Value: y, Count: m.Count})
+		}
+	}
+	return append(out, other...)
+}
+
+// wrapList joins parts with ", " after prefix, breaking lines between parts
+// to stay within width columns; continuation lines are indented as far as
+// prefix. A part wider than a line has a line of its own.
+func wrapList(prefix string, parts []string, width int) string {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
+	var b strings.Builder
+	b.WriteString(prefix)
+	col := utf8.RuneCountInString(prefix)
+	for i, part := range parts {
+		if i < len(parts)-1 && !strings.HasPrefix(parts[i+1], "and ") {
+			part += ","
+		}
+		n := utf8.RuneCountInString(part)
+		if i > 0 {
+			if col+1+n > width {
+				b.WriteString("\n" + indent)
+				col = len(indent)
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(part)
+		col += n
+	}
+	return b.String()
 }

@@ -108,9 +108,18 @@ func edgeDate(idx bleve.Index, desc bool) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// WriteTable writes st for people.
-func (st IndexStats) WriteTable(w io.Writer) error {
+// TableRegions is how many regions WriteTable lists, most items first,
+// before "and N more" (the JSON has them all).
+const TableRegions = 10
+
+// WriteTable writes st for people, under a first line naming the index
+// (when index is not ""): the top TableRegions regions, and the months, or
+// over more than two years the years.
+func (st IndexStats) WriteTable(w io.Writer, index string) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	if index != "" {
+		fmt.Fprintf(tw, "index\t%s\n", index)
+	}
 	fmt.Fprintf(tw, "items\t%d\n", st.Total)
 	fmt.Fprintf(tw, "  articles\t%d\n", st.ByKind[string(item.Article)])
 	fmt.Fprintf(tw, "  teasers\t%d\n", st.ByKind[string(item.Teaser)])
@@ -137,19 +146,38 @@ func (st IndexStats) WriteTable(w io.Writer) error {
 			}
 			return rs[i].k < rs[j].k
 		})
-		for _, r := range rs {
+		for i, r := range rs {
+			if i == TableRegions {
+				fmt.Fprintf(tw, "and %d more (--json lists them all)\n", len(rs)-i)
+				break
+			}
 			fmt.Fprintf(tw, "%s\t%d\n", r.k, r.v)
 		}
 	}
 	if len(st.ByMonth) > 0 {
-		fmt.Fprintf(tw, "\nmonth\titems\n")
 		months := make([]string, 0, len(st.ByMonth))
 		for m := range st.ByMonth {
 			months = append(months, m)
 		}
 		sort.Strings(months)
-		for _, m := range months {
-			fmt.Fprintf(tw, "%s\t%d\n", m, st.ByMonth[m])
+		if len(months) > 24 {
+			fmt.Fprintf(tw, "\nyear\titems\n")
+			var year string
+			var n uint64
+			for i, m := range months {
+				if y := m[:min(4, len(m))]; y != year && i > 0 {
+					fmt.Fprintf(tw, "%s\t%d\n", year, n)
+					n = 0
+				}
+				year = m[:min(4, len(m))]
+				n += st.ByMonth[m]
+			}
+			fmt.Fprintf(tw, "%s\t%d\n", year, n)
+		} else {
+			fmt.Fprintf(tw, "\nmonth\titems\n")
+			for _, m := range months {
+				fmt.Fprintf(tw, "%s\t%d\n", m, st.ByMonth[m])
+			}
 		}
 	}
 	return tw.Flush()

@@ -43,6 +43,17 @@ type IO struct {
 	Bold bool
 	// ErrTerminal says Err is a terminal, where progress can redraw a line.
 	ErrTerminal bool
+	// Width is the number of columns output for people wraps at: the
+	// terminal's when Out is one, else 80 (as is 0).
+	Width int
+}
+
+// Columns is ios.Width, 80 when unset.
+func (ios *IO) Columns() int {
+	if ios.Width <= 0 {
+		return 80
+	}
+	return ios.Width
 }
 
 // System is the process's standard streams.
@@ -53,7 +64,18 @@ func System() *IO {
 		Err:         os.Stderr,
 		Bold:        isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb",
 		ErrTerminal: isTerminal(os.Stderr),
+		Width:       terminalWidth(os.Stdout),
 	}
+}
+
+// terminalWidth is f's width in columns when it is a terminal, else 80.
+func terminalWidth(f *os.File) int {
+	if isTerminal(f) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 80
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

@@ -192,7 +192,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("stats JSON\n got %s\nwant %s", b, wantJSON)
 	}
 	var table bytes.Buffer
-	if err := st.WriteTable(&table); err != nil || !bytes.Contains(table.Bytes(), []byte("1987-05  3")) {
+	if err := st.WriteTable(&table, ""); err != nil || !bytes.Contains(table.Bytes(), []byte("1987-05  3")) {
 		t.Errorf("table: %v\n%s", err, table.String())
 	}
 
@@ -629,7 +629,7 @@ func TestUndated(t *testing.T) {
 		t.Errorf("stats %+v; want 4 items, 3 undated, one dated in 1987-03", st)
 	}
 	var table bytes.Buffer
-	if err := st.WriteTable(&table); err != nil || !bytes.Contains(table.Bytes(), []byte("undated     3")) {
+	if err := st.WriteTable(&table, ""); err != nil || !bytes.Contains(table.Bytes(), []byte("undated     3")) {
 		t.Errorf("table: %v\n%s", err, table.String())
 	}
 }
