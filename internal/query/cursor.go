@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"newsdex/internal/item"
 )
 
 // cursor is what an after cursor holds: the sort it continues, the sort
@@ -67,7 +69,8 @@ func decodeCursor(s string) (cursor, error) {
 			return cursor{}, errCursor
 		}
 	case SortNewest, SortOldest:
-		if _, err := time.Parse(time.RFC3339Nano, c.Keys[0]); err != nil {
+		// The date goes to bleve as a search_after key: in the index's range.
+		if t, err := time.Parse(time.RFC3339Nano, c.Keys[0]); err != nil || item.CheckDate(t) != nil {
 			return cursor{}, errCursor
 		}
 	default:

@@ -72,3 +72,24 @@ func TestDateRangeBothEnds(t *testing.T) {
 		t.Errorf("to=2000w: %v, %v; want first and mid", err, resp)
 	}
 }
+
+// An after cursor is a date that reaches bleve too: one out of range is an
+// invalid cursor, not a failed search.
+func TestCursorDateRange(t *testing.T) {
+	s := NewSearcher(newIndex(t, fixture))
+	for _, sort := range []string{SortNewest, SortOldest} {
+		req := Request{Sort: sort}
+		p, err := req.plan(time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []string{"1500-01-01T00:00:00Z", "9999-12-31T00:00:00Z", "0001-01-01T00:00:00Z"} {
+			req.After = cursor{Sort: sort, Keys: []string{d, "a1"}, For: fingerprint(req, p)}.encode()
+			_, err := s.Search(context.Background(), req)
+			var pe *ParamError
+			if !errors.As(err, &pe) || pe.Param != "after" {
+				t.Errorf("sort %s, cursor at %s: %v, want a ParamError on after", sort, d, err)
+			}
+		}
+	}
+}
