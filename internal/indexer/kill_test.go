@@ -95,8 +95,10 @@ func TestKill9Loop(t *testing.T) {
 		// from its start or from its entering "finishing".
 		var mu sync.Mutex
 		last := "started"
-		finishing := make(chan struct{}, 64)
+		finishing := make(chan struct{}, 1)
+		read := make(chan struct{})
 		go func() {
+			defer close(read)
 			sc := bufio.NewScanner(stdout)
 			for sc.Scan() {
 				line := sc.Text()
@@ -104,7 +106,10 @@ func TestKill9Loop(t *testing.T) {
 				switch {
 				case strings.Contains(line, "msg=finishing"):
 					phase = "final merge and switch"
-					finishing <- struct{}{}
+					select {
+					case finishing <- struct{}{}:
+					default: // one is waiting already
+					}
 				case strings.Contains(line, "msg=teasers"):
 					phase = "teasers"
 				case strings.HasPrefix(line, "committed"):
@@ -132,6 +137,7 @@ func TestKill9Loop(t *testing.T) {
 			time.Sleep(time.Duration(100+rng.IntN(600)) * time.Millisecond)
 		}
 		_ = cmd.Process.Kill()
+		<-read // the child's stdout is closed: it is dead
 		_ = cmd.Wait()
 		mu.Lock()
 		phases[last]++
