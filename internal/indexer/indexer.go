@@ -165,9 +165,13 @@ func Add(ctx context.Context, dir string, paths []string, opt Options) (Summary,
 
 // source feeds records to fn in input order.
 type source struct {
-	paths []string     // for the progress bar's total
+	paths []string     // the PATH arguments
 	check func() error // nil, or fails when the input cannot be read at all
 	read  func(ctx context.Context, fn func(input.Record) error) error
+	// readInput, when set, is used instead of read: it reads with the
+	// options given, input with the progress hooks added.
+	readInput func(ctx context.Context, in input.Options, fn func(input.Record) error) error
+	input     input.Options
 }
 
 func readPaths(paths []string, opt Options) source {
@@ -181,8 +185,8 @@ func readPaths(paths []string, opt Options) source {
 			}
 		}
 		return nil
-	}, read: func(ctx context.Context, fn func(input.Record) error) error {
-		return input.Read(ctx, paths, opt.Input, fn)
+	}, input: opt.Input, readInput: func(ctx context.Context, in input.Options, fn func(input.Record) error) error {
+		return input.Read(ctx, paths, in, fn)
 	}}
 }
 
@@ -243,8 +247,14 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 
 	r := newRunner(ctx, idx, opt, add)
 	defer r.prog.stop()
-	r.prog.countFiles(src.paths)
-	readErr := src.read(ctx, r.record)
+	var readErr error
+	if src.readInput != nil {
+		in := src.input
+		in.Planned, in.Ignored = r.prog.plan, r.prog.ignored
+		readErr = src.readInput(ctx, in, r.record)
+	} else {
+		readErr = src.read(ctx, r.record)
+	}
 	err = r.finish(readErr)
 	sum = r.summary()
 	sum.Index = dir
@@ -441,6 +451,7 @@ type runner struct {
 	records               int // items read, duplicates included
 	nTeasers              int
 	lastFile              string
+	done                  int64 // input bytes read, as the last record said
 	stopIndexing          bool
 }
 
@@ -509,6 +520,7 @@ func headHash(day, title string) uint64 {
 
 // record takes one input record.
 func (r *runner) record(rec input.Record) error {
+	r.done = rec.Done
 	if rec.File != r.lastFile {
 		r.files++
 		r.lastFile = rec.File
@@ -528,7 +540,7 @@ func (r *runner) record(rec input.Record) error {
 		r.pages++
 	}
 	if r.stopIndexing {
-		r.prog.update(r.files, len(r.articles)+r.nTeasers)
+		r.prog.update(r.done, r.files, len(r.articles)+r.nTeasers)
 		return nil
 	}
 	pageKey := ""
@@ -547,7 +559,7 @@ func (r *runner) record(rec input.Record) error {
 			return err
 		}
 	}
-	r.prog.update(r.files, len(r.articles)+r.nTeasers)
+	r.prog.update(r.done, r.files, len(r.articles)+r.nTeasers)
 	return nil
 }
 
@@ -686,7 +698,7 @@ func (r *runner) finish(readErr error) error {
 		return err
 	}
 	r.prog.last = time.Time{}
-	r.prog.update(r.files, len(r.articles)+r.nTeasers)
+	r.prog.update(r.done, r.files, len(r.articles)+r.nTeasers)
 	r.prog.phase("teasers")
 	r.startWorker()
 	err = r.writeTeasers()

@@ -373,7 +373,7 @@ func TestProgressLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := log.String()
-	for _, want := range []string{"msg=\"indexing started\"", "bad.txt:1: not a page", "7 files, 5 pages, 14 records, 8 items (4 articles, 4 distinct teasers), 6 duplicates merged, 1 skipped"} {
+	for _, want := range []string{"msg=reading", "msg=teasers", "msg=finishing", "bad.txt:1: not a page", "7 files, 5 pages, 14 records, 8 items (4 articles, 4 distinct teasers), 6 duplicates merged, 1 skipped"} {
 		if !bytes.Contains(log.Bytes(), []byte(want)) {
 			t.Errorf("progress output lacks %q:\n%s", want, out)
 		}

@@ -1,14 +1,11 @@
 package indexer
 
 import (
-	"archive/tar"
-	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -25,7 +22,11 @@ func IsTerminal(f *os.File) bool {
 }
 
 // progress reports a run: a bar on a terminal, slog lines every few seconds
-// elsewhere, nothing when w is nil.
+// elsewhere, nothing when w is nil. Its total comes from the walk package
+// input does before reading (input.Plan): the bytes of the files to read, so
+// the bar shows a percentage and the time left; without a total (stdin
+// only) it counts items. Each phase is named: "reading", then "teasers" and
+// "finishing" (the merge).
 type progress struct {
 	w     io.Writer
 	bar   *progressbar.ProgressBar
@@ -33,154 +34,126 @@ type progress struct {
 	start time.Time
 	last  time.Time
 	every time.Duration
-	mu    sync.Mutex // guards bar against the counting goroutine
-	done  chan struct{}
+	mu    sync.Mutex
 	once  sync.Once
+	total int64 // planned bytes; 0: unknown
+	name  string
+	other []string // files of no known type, passed over by the walk
 }
 
 func newProgress(w io.Writer, terminal bool) *progress {
-	p := &progress{w: w, start: time.Now(), done: make(chan struct{})}
+	p := &progress{w: w, start: time.Now(), name: "reading"}
 	switch {
 	case w == nil:
 	case terminal:
 		p.every = 150 * time.Millisecond
-		p.bar = progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("indexing"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetItsString("files"),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionClearOnFinish(),
-		)
 	default:
 		p.every = 5 * time.Second
 		p.log = slog.New(slog.NewTextHandler(w, nil))
-		p.log.Info("indexing started")
 	}
 	return p
 }
 
-// countFiles counts the input files of paths in the background, so that the
-// bar knows its total and can predict the time left.
-func (p *progress) countFiles(paths []string) {
-	if p.bar == nil {
+// plan is input.Options.Planned: it learns the total and draws the bar.
+func (p *progress) plan(pl input.Plan) {
+	if p.w == nil {
 		return
 	}
-	go func() {
-		n := 0
-		for _, path := range paths {
-			n += countPath(path, p.done)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total = pl.Bytes
+	if n := len(p.other); n > 0 {
+		names := p.other[:min(n, 5)]
+		more := ""
+		if n > len(names) {
+			more = fmt.Sprintf(" and %d more", n-len(names))
 		}
-		select {
-		case <-p.done:
-		default:
-			p.mu.Lock()
-			p.bar.ChangeMax64(int64(n))
-			p.mu.Unlock()
-		}
-	}()
-}
-
-func inputName(name string) bool {
-	name = strings.TrimSuffix(strings.ToLower(name), ".gz")
-	return strings.HasSuffix(name, ".txt") || strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson")
-}
-
-func archiveName(name string) bool {
-	name = strings.ToLower(name)
-	return strings.HasSuffix(name, ".tar") || strings.HasSuffix(name, ".tar.gz") || strings.HasSuffix(name, ".tgz")
-}
-
-func countPath(path string, done <-chan struct{}) int {
-	if path == "-" {
-		return 1
+		fmt.Fprintf(p.w, "ignored %d files of no known type (%v): %s%s\n", n, input.ErrUnknownType, strings.Join(names, ", "), more)
 	}
-	n := 0
-	filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		select {
-		case <-done:
-			return filepath.SkipAll
-		default:
-		}
-		switch {
-		case d.IsDir():
-		case archiveName(p):
-			n += countArchive(p, done)
-		case inputName(p) || p == path:
-			n++
-		}
-		return nil
-	})
-	return n
+	if p.log != nil {
+		p.log.Info("reading", "files", pl.Files, "bytes", pl.Bytes, "ignored", pl.Ignored)
+		return
+	}
+	max := pl.Bytes
+	if max <= 0 {
+		max = -1 // a spinner: the size of stdin is not known
+	}
+	p.bar = progressbar.NewOptions64(max,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetDescription(p.name),
+		progressbar.OptionShowBytes(pl.Bytes > 0),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionClearOnFinish(),
+	)
 }
 
-func countArchive(path string, done <-chan struct{}) int {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
+// ignored is input.Options.Ignored: a file passed over is named, files of
+// no known type all in one line when the walk is done.
+func (p *progress) ignored(err error) {
+	if p.w == nil {
+		return
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if !strings.HasSuffix(strings.ToLower(path), ".tar") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return 0
-		}
-		defer gz.Close()
-		r = gz
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if errors.Is(err, input.ErrUnknownType) {
+		p.other = append(p.other, strings.TrimSuffix(err.Error(), ": "+input.ErrUnknownType.Error()))
+		return
 	}
-	tr := tar.NewReader(r)
-	n := 0
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			return n
-		}
-		select {
-		case <-done:
-			return n
-		default:
-		}
-		if h.Typeflag == tar.TypeReg && inputName(h.Name) {
-			n++
-		}
+	if p.bar != nil {
+		p.bar.Clear()
 	}
+	fmt.Fprintf(p.w, "%v (ignored)\n", err)
 }
 
-// update reports files read and items so far, at most every p.every.
-func (p *progress) update(files, items int) {
+// update reports bytes read, files and items so far, at most every p.every.
+func (p *progress) update(done int64, files, items int) {
 	if p.w == nil {
 		return
 	}
 	now := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if now.Sub(p.last) < p.every {
 		return
 	}
 	p.last = now
-	rate := float64(items) / now.Sub(p.start).Seconds()
+	el := now.Sub(p.start)
+	rate := float64(items) / el.Seconds()
 	if p.bar != nil {
-		p.mu.Lock()
-		p.bar.Describe(fmt.Sprintf("%d items, %.0f items/s", items, rate))
-		p.bar.Set64(int64(files))
-		p.mu.Unlock()
+		p.bar.Describe(fmt.Sprintf("%s: %d files, %d items (%.0f/s)", p.name, files, items, rate))
+		if p.total > 0 {
+			p.bar.Set64(min(done, p.total))
+		} else {
+			p.bar.Set64(int64(items))
+		}
 		return
 	}
-	p.log.Info("indexing", "files", files, "items", items, "items_per_s", int(rate))
+	if p.log == nil {
+		return
+	}
+	args := []any{"files", files, "items", items, "items_per_s", int(rate)}
+	if p.total > 0 && done > 0 {
+		frac := float64(min(done, p.total)) / float64(p.total)
+		left := time.Duration(float64(el) * (1 - frac) / frac).Round(time.Second)
+		args = append(args, "percent", int(100*frac), "eta", left.String())
+	}
+	p.log.Info(p.name, args...)
 }
 
-// phase says what the run does after reading.
+// phase names what the run does now.
 func (p *progress) phase(what string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.name = what
 	switch {
 	case p.bar != nil:
-		p.mu.Lock()
+		if p.total > 0 {
+			p.bar.Set64(p.total)
+		}
 		p.bar.Describe(what)
-		p.mu.Unlock()
 	case p.log != nil:
 		p.log.Info(what)
 	}
@@ -188,11 +161,11 @@ func (p *progress) phase(what string) {
 
 // skip reports a skipped record.
 func (p *progress) skip(rec input.Record, fn func(input.Record)) {
+	p.mu.Lock()
 	if p.bar != nil {
-		p.mu.Lock()
 		p.bar.Clear()
-		p.mu.Unlock()
 	}
+	p.mu.Unlock()
 	if fn != nil {
 		fn(rec)
 	} else if p.w != nil {
@@ -203,12 +176,11 @@ func (p *progress) skip(rec input.Record, fn func(input.Record)) {
 // stop removes the bar.
 func (p *progress) stop() {
 	p.once.Do(func() {
-		close(p.done)
+		p.mu.Lock()
+		defer p.mu.Unlock()
 		if p.bar != nil {
-			p.mu.Lock()
 			p.bar.Finish()
 			p.bar.Clear()
-			p.mu.Unlock()
 		}
 	})
 }

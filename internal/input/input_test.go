@@ -105,7 +105,7 @@ func TestOrder(t *testing.T) {
 	if !reflect.DeepEqual(one, many) {
 		t.Fatal("8 workers gave other records than 1")
 	}
-	if one[0].File != "p000.txt" || one[100].File != "z.ndjson" || one[100].Line != 1 || one[999].Line != 900 {
+	if one[0].File != "sub0/p000.txt" || one[100].File != "sub0/z.ndjson" || one[100].Line != 1 || one[999].Line != 900 {
 		t.Errorf("order: %s, %s:%d, %s:%d", one[0].File, one[100].File, one[100].Line, one[999].File, one[999].Line)
 	}
 }
@@ -182,12 +182,12 @@ func TestCompressed(t *testing.T) {
 		"page a.txt.gz Gz page",
 		"line b.jsonl.gz:1 J1",
 		"line b.jsonl.gz:2 J2",
-		"page pages/2.txt Tar page two",
-		"page pages/1.txt Tar page one",
-		"page pages/3.txt.gz Tar gz page",
-		"line lines/x.ndjson:1 J1",
-		"line lines/x.ndjson:2 J2",
-		"error pages/bad.txt:1: " + page.ErrNoDate.Error(),
+		"page c.tar.gz:pages/2.txt Tar page two",
+		"page c.tar.gz:pages/1.txt Tar page one",
+		"page c.tar.gz:pages/3.txt.gz Tar gz page",
+		"line c.tar.gz:lines/x.ndjson:1 J1",
+		"line c.tar.gz:lines/x.ndjson:2 J2",
+		"error c.tar.gz:pages/bad.txt:1: " + page.ErrNoDate.Error(),
 	}
 	if got := summary(recs); !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -195,11 +195,15 @@ func TestCompressed(t *testing.T) {
 	if f := recs[3].Items[1:]; len(f) != 0 {
 		t.Errorf("teasers %v", f)
 	}
-	if recs[3].Items[0].File != "pages/2.txt" {
-		t.Errorf("item file %q, want the path inside the archive", recs[3].Items[0].File)
+	if recs[3].Items[0].File != "c.tar.gz:pages/2.txt" {
+		t.Errorf("item file %q, want ARCHIVE:MEMBER", recs[3].Items[0].File)
 	}
 	for _, p := range []string{d, e} {
-		if got := summary(readAll(t, []string{p}, input.Options{})); !reflect.DeepEqual(got, want[3:]) {
+		var w []string
+		for _, s := range want[3:] {
+			w = append(w, strings.Replace(s, "c.tar.gz:", filepath.Base(p)+":", 1))
+		}
+		if got := summary(readAll(t, []string{p}, input.Options{})); !reflect.DeepEqual(got, w) {
 			t.Errorf("%s: got\n%s", filepath.Base(p), strings.Join(got, "\n"))
 		}
 	}
@@ -273,8 +277,8 @@ func TestSizeCap(t *testing.T) {
 	want := []string{
 		fmt.Sprintf("error big.txt:1: page too large: %d bytes, over the limit of 500 bytes (--max-page-bytes)", len(big)),
 		"error bigz.txt.gz:1: page too large: over the limit of 500 bytes (--max-page-bytes)",
-		fmt.Sprintf("error in/big.txt:1: page too large: %d bytes, over the limit of 500 bytes (--max-page-bytes)", len(big)),
-		"page in/small.txt Small",
+		fmt.Sprintf("error big.tar:in/big.txt:1: page too large: %d bytes, over the limit of 500 bytes (--max-page-bytes)", len(big)),
+		"page big.tar:in/small.txt Small",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -287,19 +291,35 @@ func TestSizeCap(t *testing.T) {
 	}
 }
 
-// TestExplicit reads files of other kinds only when named: JSON when they
-// start with "{", else as pages.
+// TestExplicit: in a folder, files of no known type are passed over and
+// named through Options.Ignored; named on the command line, a file of no known
+// name is read by its content, or is one error.
 func TestExplicit(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "shape.json"), []byte(`{"title":"J","date":"2021-10-04"}`+"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "page.html"), []byte(page1("2021-10-04", "H")), 0o644)
+	os.WriteFile(filepath.Join(dir, "reuters.page"), []byte(page1("2021-10-04", "R")), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.md"), []byte("# Notes\n"), 0o644)
-	if got := readAll(t, []string{dir}, input.Options{}); len(got) != 0 {
-		t.Errorf("folder: %q, want nothing", summary(got))
+	var ignored []string
+	var plan input.Plan
+	got := summary(readAll(t, []string{dir}, input.Options{
+		Ignored: func(err error) { ignored = append(ignored, err.Error()) },
+		Planned: func(p input.Plan) { plan = p },
+	}))
+	if want := []string{"error page.html:1: not an HTML page"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("folder: %q, want %q", got, want)
 	}
-	got := summary(readAll(t, []string{
-		filepath.Join(dir, "shape.json"), filepath.Join(dir, "page.html"), filepath.Join(dir, "notes.md")}, input.Options{}))
-	want := []string{"line shape.json:1 J", "page page.html H", `error notes.md:1: no "date YYYY-MM-DD" first line`}
+	wantIgnored := []string{
+		"notes.md: not a page, JSON lines, CSV, HTML or WARC file",
+		"reuters.page: not a page, JSON lines, CSV, HTML or WARC file",
+		"shape.json: not a page, JSON lines, CSV, HTML or WARC file",
+	}
+	if !reflect.DeepEqual(ignored, wantIgnored) || plan.Files != 1 || plan.Ignored != 3 {
+		t.Errorf("ignored %q, plan %+v; want %q, 1 file, 3 ignored", ignored, plan, wantIgnored)
+	}
+	got = summary(readAll(t, []string{
+		filepath.Join(dir, "shape.json"), filepath.Join(dir, "reuters.page"), filepath.Join(dir, "notes.md")}, input.Options{}))
+	want := []string{"line shape.json:1 J", "page reuters.page R", "error notes.md: not a page, JSON lines, CSV, HTML or WARC file"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
