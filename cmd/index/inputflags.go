@@ -39,7 +39,11 @@ func (f *inputFlags) options(ios *cli.IO) (input.Options, error) {
 	if f.maxPageBytes <= 0 {
 		return input.Options{}, cli.Usagef("--max-page-bytes %d: want a positive number of bytes", f.maxPageBytes)
 	}
-	return input.Options{Fields: fields, Format: f.format, MaxPageBytes: f.maxPageBytes, Stdin: ios.In}, nil
+	format := f.format
+	if format == "auto" {
+		format = "" // the default: by file name
+	}
+	return input.Options{Fields: fields, Format: format, MaxPageBytes: f.maxPageBytes, Stdin: ios.In}, nil
 }
 
 // needPaths is the Args of the commands that read PATH arguments.
