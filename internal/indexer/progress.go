@@ -123,7 +123,7 @@ func (p *progress) update(done int64, files, items int) {
 	el := now.Sub(p.start)
 	rate := float64(items) / el.Seconds()
 	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("%s: %d files, %d items (%.0f/s)", p.name, files, items, rate))
+		p.bar.Describe(fmt.Sprintf("%s: %s, %s (%s/s)", p.name, count(files, "file", "files"), count(items, "item", "items"), thousands(int(rate))))
 		if p.total > 0 {
 			p.bar.Set64(min(done, p.total))
 		} else {

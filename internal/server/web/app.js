@@ -12,7 +12,7 @@
   const PAGE_SIZE = 10;
   const WINDOW = 10000; // the server's page*limit cap (query.MaxWindow): deeper pages go through after cursors
   const JUMP = 1000; // the server's largest limit: hits skipped per request when walking cursors
-  const REGIONS_SHOWN = 10; // regions listed before "more"
+  const REGIONS_SHOWN = matchMedia("(max-width: 760px)").matches ? 6 : 10; // regions listed before "more"
   const FACETS = "region,kind,month";
   const $ = (id) => document.getElementById(id);
   const form = $("search");
@@ -368,7 +368,8 @@
     renderSummary(s, total, hits.length, past);
     $("took").textContent = typeof r.took_ms === "number" ? r.took_ms.toFixed(1) + " ms" : "";
     // The page says "past the end" itself, with a link to the last page.
-    renderNotes((r.notes || []).filter((n) => !(past && n.includes("past the end"))), r.did_you_mean || "");
+    const dym = Array.isArray(r.did_you_mean) ? r.did_you_mean[0] : r.did_you_mean;
+    renderNotes((r.notes || []).filter((n) => !(past && n.includes("past the end"))), typeof dym === "string" ? dym : "");
     renderPastEnd(s, past, pages);
     lastHits = new Map(hits.map((h) => [h.id, h]));
     renderHits(s, hits, past);
