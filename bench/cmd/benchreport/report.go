@@ -576,32 +576,74 @@ func renderHTTP(b *strings.Builder, res *Results) {
 func renderGrowth(b *strings.Builder, res *Results) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("## Growth\n\n")
-	p("| engine | scale | docs | build wall | x of 1x | index size | p50 geomean | p50 of `oil` | p50 of `\"interest rates\"` |\n")
-	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	p("Build wall time, index size and peak RSS of each build, and the p50 of the queries (µs unless marked), at each scale; x of 1x: over the same engine at 1x.\n\n")
+	p("| engine | scale | docs | build wall | x of 1x | index size | x of 1x | peak RSS (max) | p50 geomean | x of 1x |\n")
+	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, e := range []string{engNewsdex, engBleve, engSQLite} {
 		base, baseOK := buildsOf(res, e, 1)
+		baseQ, _ := querySet(res, e, 1)
+		baseG, baseGOK := geomean(baseQ)
 		for _, k := range res.Config.Scales {
 			bs, ok := buildsOf(res, e, k)
 			if !ok {
 				continue
 			}
-			grow := "-"
-			if baseOK {
+			grow, growSize, growQ := "-", "-", "-"
+			if baseOK && base.wall > 0 && base.size > 0 {
 				grow = fmt.Sprintf("%.2f", bs.wall/base.wall)
+				growSize = fmt.Sprintf("%.2f", float64(bs.size)/float64(base.size))
 			}
 			qs, _ := querySet(res, e, k)
 			g := "-"
 			if v, ok := geomean(qs); ok {
-				g = us(v)
-			}
-			one := func(name string) string {
-				if q, ok := qs[name]; ok {
-					return us(q.P50us)
+				g = usUnit(v)
+				if baseGOK && baseG > 0 {
+					growQ = fmt.Sprintf("%.2f", v/baseG)
 				}
-				return "-"
 			}
-			p("| %s | %dx | %s | %.1f s | %s | %s | %s | %s | %s |\n", e, k, thousands(int64(bs.docs)), bs.wall, grow, mb(bs.size), g, one("oil"), one(`"interest rates"`))
+			p("| %s | %dx | %s | %.1f s | %s | %s | %s | %s | %s | %s |\n", e, k, thousands(int64(bs.docs)), bs.wall, grow, mb(bs.size), growSize,
+				mib(bs.rssMax), g, growQ)
 		}
+	}
+	p("\n")
+
+	// Per query class: newsdex's p50 growth against its hits' growth.
+	base, ok := querySet(res, engNewsdex, 1)
+	if !ok {
+		return
+	}
+	var ks []int
+	for _, k := range res.Config.Scales {
+		if _, ok := querySet(res, engNewsdex, k); ok && k > 1 {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return
+	}
+	p("### newsdex: p50 growth per query against its hits' growth\n\n")
+	p("For each query and scale: the p50's growth over 1x / the hits' growth over 1x. Issue 12: at the largest scale, every query's p50 grows at most linearly with its hits (the first figure at most the second).\n\n")
+	p("| query | p50 at 1x |")
+	for _, k := range ks {
+		p(" %dx |", k)
+	}
+	p("\n| --- | ---: |%s\n", strings.Repeat(" ---: |", len(ks)))
+	for _, bq := range benchQueries {
+		b1, ok := base[bq.Name]
+		if !ok || b1.P50us <= 0 {
+			continue
+		}
+		p("| `%s` | %s |", bq.Name, usUnit(b1.P50us))
+		for _, k := range ks {
+			qs, _ := querySet(res, engNewsdex, k)
+			q, ok := qs[bq.Name]
+			if !ok || b1.Total == 0 {
+				p(" - |")
+				continue
+			}
+			p(" %.1fx / %.1fx |", q.P50us/b1.P50us, float64(q.Total)/float64(b1.Total))
+		}
+		p("\n")
 	}
 	p("\n")
 }
@@ -823,6 +865,9 @@ func evaluate12(res *Results) []goal {
 		}
 	}
 	add(g)
+	if gg, ok := growthGoal(res); ok {
+		add(gg)
+	}
 	g = goal{name: "all facets through HTTP, each query (1x)", target: "each at most 2x the default request through HTTP"}
 	if facets, ok := querySet(res, engHTTPFacets, 1); ok && okWeb {
 		g.known, g.met = true, true
@@ -843,6 +888,49 @@ func evaluate12(res *Results) []goal {
 	}
 	add(g)
 	return gs
+}
+
+// growthGoal is issue 12's scale goal at the largest scale newsdex ran
+// (64x in make bench): every query's p50 grows at most linearly with its
+// hits from 1x, that is p50(k)/p50(1) at most hits(k)/hits(1), with 10%
+// slack for a single run's noise.
+func growthGoal(res *Results) (goal, bool) {
+	base, ok := querySet(res, engNewsdex, 1)
+	top := 0
+	for _, k := range res.Config.Scales {
+		if _, ok := querySet(res, engNewsdex, k); ok && k > top {
+			top = k
+		}
+	}
+	if !ok || top <= 1 {
+		return goal{}, false
+	}
+	g := goal{name: fmt.Sprintf("p50 growth at %dx", top), target: "every query at most linear in its hits from 1x (10% slack)"}
+	qs, _ := querySet(res, engNewsdex, top)
+	g.known, g.met = true, true
+	worst, worstName := 0.0, ""
+	var over []string
+	for _, bq := range benchQueries {
+		b1, ok1 := base[bq.Name]
+		q, ok2 := qs[bq.Name]
+		if !ok1 || !ok2 || b1.P50us <= 0 || b1.Total == 0 || q.Total == 0 {
+			g.known = false
+			continue
+		}
+		r := (q.P50us / b1.P50us) / (float64(q.Total) / float64(b1.Total))
+		if r > worst {
+			worst, worstName = r, bq.Name
+		}
+		if r > 1.1 {
+			g.met = false
+			over = append(over, fmt.Sprintf("`%s` %.2f", bq.Name, r))
+		}
+	}
+	g.measured = fmt.Sprintf("worst `%s`: p50 grew %.2f times as fast as its hits", worstName, worst)
+	if len(over) > 0 {
+		g.measured = "faster than the hits: " + strings.Join(over, ", ")
+	}
+	return g, true
 }
 
 // formatting helpers
