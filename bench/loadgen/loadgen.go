@@ -21,6 +21,14 @@ import (
 	"newsdex/bench/internal/latency"
 )
 
+// Option changes how Load's clients ask.
+type Option func(*options)
+
+type options struct{ identity bool }
+
+// WithoutCompression makes the clients ask for uncompressed answers.
+func WithoutCompression() Option { return func(o *options) { o.identity = true } }
+
 // MaxDuration bounds every run, whatever Limit says.
 const MaxDuration = 5 * time.Minute
 
@@ -69,7 +77,14 @@ func round(d time.Duration) time.Duration {
 // url.Values{"q": {"oil"}, "region": {"Europe"}}.Encode(), or "" for all
 // items); the clients take them in turn, so the mix is the list's. baseURL
 // must be a loopback http URL such as http://127.0.0.1:8080.
-func Load(ctx context.Context, baseURL string, queries []string, clients int, lim Limit) (Result, error) {
+//
+// Like a browser, the clients ask for gzip (and undo it) unless
+// WithoutCompression is given.
+func Load(ctx context.Context, baseURL string, queries []string, clients int, lim Limit, opts ...Option) (Result, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	base, err := checkBase(baseURL)
 	if err != nil {
 		return Result{}, err
@@ -95,7 +110,7 @@ func Load(ctx context.Context, baseURL string, queries []string, clients int, li
 		MaxIdleConns:        clients,
 		MaxIdleConnsPerHost: clients,
 		IdleConnTimeout:     30 * time.Second,
-		DisableCompression:  false,
+		DisableCompression:  o.identity,
 	}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}

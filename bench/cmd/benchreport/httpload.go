@@ -26,43 +26,11 @@ func (r *runner) httpLoad() {
 		r.errorf("HTTP load: no 1x index")
 		return
 	}
-	addr, err := freeAddr()
+	base, pid, stop, err := startServer(r.abs(filepath.Join(r.c.bin, "search")), r.index1x, filepath.Join(r.work, "serve.log"), nil)
 	if err != nil {
 		r.errorf("HTTP load: %v", err)
 		return
 	}
-	logPath := filepath.Join(r.work, "serve.log")
-	logf, err := os.Create(logPath)
-	if err != nil {
-		r.errorf("HTTP load: %v", err)
-		return
-	}
-	defer logf.Close()
-	cmd := exec.Command(r.abs(filepath.Join(r.c.bin, "search")), "serve", "--index", r.index1x, "--addr", addr)
-	cmd.Stdout = logf
-	cmd.Stderr = logf
-	if err := cmd.Start(); err != nil {
-		r.errorf("HTTP load: starting the server: %v", err)
-		return
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}
-	base := "http://" + addr
-	if err := waitReady(base, done); err != nil {
-		r.errorf("HTTP load: %v: %s", err, lastLines(readTail(logPath), 3))
-		stop()
-		return
-	}
-
 	var queries []string
 	for _, bq := range benchQueries {
 		queries = append(queries, bq.HTTP.Encode())
@@ -91,11 +59,55 @@ func (r *runner) httpLoad() {
 		r.res.HTTP = append(r.res.HTTP, lvl)
 	}
 	// The server's own peak (see runProc on why not wait4's ru_maxrss).
-	peak := vmHWM(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	peak := vmHWM(fmt.Sprintf("/proc/%d/status", pid))
 	stop()
 	for i := range r.res.HTTP {
 		r.res.HTTP[i].ServerRSS = peak
 	}
+	if r.c.httpLeverRounds > 0 {
+		log.Printf("HTTP levers: %d rounds", r.c.httpLeverRounds)
+		r.res.HTTPLevers = measureHTTPLevers(r.abs(filepath.Join(r.c.bin, "search")), r.index1x, r.work, r.c.httpLeverRounds, r.c.httpLeverDuration)
+	}
+}
+
+// startServer starts `search serve` over index on a free loopback port,
+// with env added to its environment, and waits until it is ready. stop ends
+// it (SIGTERM, then a kill after 15 s).
+func startServer(searchBin, index, logPath string, env []string) (base string, pid int, stop func(), err error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return "", 0, nil, err
+	}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	cmd := exec.Command(searchBin, "serve", "--index", index, "--addr", addr)
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.Env = append(os.Environ(), env...)
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return "", 0, nil, fmt.Errorf("starting the server: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	stop = func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		logf.Close()
+	}
+	base = "http://" + addr
+	if err := waitReady(base, done); err != nil {
+		stop()
+		return "", 0, nil, fmt.Errorf("%v: %s", err, lastLines(readTail(logPath), 3))
+	}
+	return base, cmd.Process.Pid, stop, nil
 }
 
 func freeAddr() (string, error) {
@@ -138,8 +150,8 @@ func readTail(path string) string {
 
 // runLoad runs the server package's load generator (closed-loop clients
 // taking the queries in turn) until d has passed or maxReq requests were sent.
-func runLoad(base string, queries []string, clients int, d time.Duration, maxReq int) HTTPLevel {
-	res, err := loadgen.Load(context.Background(), base, queries, clients, loadgen.Limit{Requests: maxReq, Duration: d})
+func runLoad(base string, queries []string, clients int, d time.Duration, maxReq int, opts ...loadgen.Option) HTTPLevel {
+	res, err := loadgen.Load(context.Background(), base, queries, clients, loadgen.Limit{Requests: maxReq, Duration: d}, opts...)
 	lvl := HTTPLevel{Clients: clients}
 	if err != nil {
 		lvl.Errors, lvl.FirstErr = 1, err.Error()

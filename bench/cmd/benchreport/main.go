@@ -39,6 +39,8 @@ type config struct {
 	queryBudget          time.Duration
 	httpDuration         time.Duration
 	httpMaxRequests      int
+	httpLeverRounds      int
+	httpLeverDuration    time.Duration
 	benchtime            string
 	skipGoBench          bool
 	skipFull             bool
@@ -46,6 +48,7 @@ type config struct {
 	keep                 bool
 	breakdownIndex       string
 	only                 string
+	index                string
 }
 
 func main() {
@@ -64,12 +67,16 @@ func main() {
 	flag.DurationVar(&c.queryBudget, "query-budget", 4*time.Second, "time cap for the runs of one query")
 	flag.DurationVar(&c.httpDuration, "http-duration", 10*time.Second, "duration of each HTTP load level")
 	flag.IntVar(&c.httpMaxRequests, "http-max-requests", 50000, "cap on the requests of each HTTP load level")
+	flag.IntVar(&c.httpLeverRounds, "http-lever-rounds", 2, "rounds of the HTTP levers (GC settings, compression) at 8 clients; 0 skips them")
+	flag.DurationVar(&c.httpLeverDuration, "http-lever-duration", 5*time.Second, "duration of each HTTP lever's load in each round")
 	flag.StringVar(&c.benchtime, "benchtime", "300ms", "go test -benchtime for the product's Go benchmarks")
 	flag.BoolVar(&c.skipGoBench, "skip-gobench", false, "skip the product's Go benchmarks")
 	flag.BoolVar(&c.skipFull, "skip-full", false, "skip the full builds of the shared pages and headlines")
 	flag.BoolVar(&c.skipHTTP, "skip-http", false, "skip the HTTP load test")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary folder")
-	flag.StringVar(&c.only, "only", "", "run only this part and print it: relevance (the 1x index's FTS5 overlap and editors' topics MAP@100)")
+	flag.StringVar(&c.only, "only", "", "run only this part and print it: relevance (the 1x index's FTS5 overlap and editors' topics MAP@100), "+
+		"or http (each query alone through HTTP, the load at 1 and 8 clients, and the levers: GC settings, compression)")
+	flag.StringVar(&c.index, "index", "", "with -only http: the newsdex index to serve (default: build the 1x index)")
 	flag.StringVar(&c.breakdownIndex, "breakdown", "", "only print the query cost breakdown of the newsdex index at this folder")
 	flag.Parse()
 	var err error
@@ -108,8 +115,22 @@ func main() {
 		fmt.Printf("relevance at %s: FTS5 top-10 overlap %.1f of 10; editors' topics MAP@%d %.3f (%d topics); %.0f s\n",
 			res.Machine.Commit, avg, res.Topics.Depth, res.Topics.MAP, len(res.Topics.Topics), res.TotalSeconds)
 		return
+	case "http":
+		res, err := httpOnly(&c)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, e := range res.Errors {
+			log.Printf("error: %s", e)
+		}
+		var b strings.Builder
+		renderQueries(&b, res)
+		renderHTTP(&b, res)
+		renderHTTPLevers(&b, res)
+		fmt.Print(b.String())
+		return
 	default:
-		log.Fatalf("-only %q: want relevance", c.only)
+		log.Fatalf("-only %q: want relevance or http", c.only)
 	}
 	var md string
 	if c.render != "" {
@@ -164,7 +185,8 @@ func runAll(c *config) (*Results, error) {
 	res := &Results{Started: start.UTC().Format(time.RFC3339)}
 	res.Machine = machineInfo()
 	res.Config = RunConfig{Scales: c.scales, BuildReps: c.buildReps, QueryReps: c.queryReps,
-		HTTPDurationS: c.httpDuration.Seconds(), HTTPMaxRequests: c.httpMaxRequests, Benchtime: c.benchtime}
+		HTTPDurationS: c.httpDuration.Seconds(), HTTPMaxRequests: c.httpMaxRequests,
+		HTTPLeverRounds: c.httpLeverRounds, HTTPLeverSeconds: c.httpLeverDuration.Seconds(), Benchtime: c.benchtime}
 
 	for _, b := range []string{"index", "search"} {
 		if _, err := os.Stat(filepath.Join(c.bin, b)); err != nil {

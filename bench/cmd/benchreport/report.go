@@ -84,6 +84,7 @@ func renderReport(res *Results, notes []byte) string {
 	renderRelevance(&b, res)
 	renderTopics(&b, res)
 	renderHTTP(&b, res)
+	renderHTTPLevers(&b, res)
 	renderGrowth(&b, res)
 	renderGoBench(&b, res)
 	if len(res.Errors) > 0 {

@@ -15,6 +15,7 @@ type Results struct {
 	Process      []ProcessTime  `json:"process"`
 	Full         []FullBuild    `json:"full"`
 	HTTP         []HTTPLevel    `json:"http"`
+	HTTPLevers   []HTTPLever    `json:"http_levers,omitempty"`
 	GoBench      string         `json:"gobench"`
 	GoBenchError string         `json:"gobench_error,omitempty"`
 	Errors       []string       `json:"errors,omitempty"`
@@ -35,12 +36,14 @@ type Machine struct {
 
 // RunConfig is what the run was asked to do.
 type RunConfig struct {
-	Scales          []int   `json:"scales"`
-	BuildReps       []int   `json:"build_reps"`
-	QueryReps       []int   `json:"query_reps"`
-	HTTPDurationS   float64 `json:"http_duration_s"`
-	HTTPMaxRequests int     `json:"http_max_requests"`
-	Benchtime       string  `json:"benchtime"`
+	Scales           []int   `json:"scales"`
+	BuildReps        []int   `json:"build_reps"`
+	QueryReps        []int   `json:"query_reps"`
+	HTTPDurationS    float64 `json:"http_duration_s"`
+	HTTPMaxRequests  int     `json:"http_max_requests"`
+	HTTPLeverRounds  int     `json:"http_lever_rounds,omitempty"`
+	HTTPLeverSeconds float64 `json:"http_lever_seconds,omitempty"`
+	Benchtime        string  `json:"benchtime"`
 }
 
 // CorpusInfo describes the 1x corpus.
@@ -128,6 +131,10 @@ type HTTPLevel struct {
 	P99ms     float64 `json:"p99_ms"`
 	MaxMs     float64 `json:"max_ms"`
 	ServerRSS int64   `json:"server_max_rss_bytes,omitempty"`
+	// CPU time a request (the levers only): the server's and the load
+	// generator's, in µs.
+	ServerCPUus float64 `json:"server_cpu_us_per_request,omitempty"`
+	ClientCPUus float64 `json:"client_cpu_us_per_request,omitempty"`
 }
 
 // TopicsResult is the editors' topics test on the 1x index: per topic, the

@@ -219,13 +219,6 @@ func productTopics(dir string, topics []editorsTopic) (*TopicsResult, error) {
 func relevanceOnly(c *config) (*Results, error) {
 	start := time.Now()
 	res := &Results{Started: start.UTC().Format(time.RFC3339), Machine: machineInfo()}
-	indexBin, err := filepath.Abs(filepath.Join(c.bin, "index"))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(indexBin); err != nil {
-		return nil, fmt.Errorf("%s is missing: run make build first", indexBin)
-	}
 	work, err := os.MkdirTemp("", "newsdex-relevance-")
 	if err != nil {
 		return nil, err
@@ -240,16 +233,13 @@ func relevanceOnly(c *config) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	input := filepath.Join(work, "articles-1x.jsonl")
-	if err := writeScaled(articles, input, 1); err != nil {
+	ours, err := build1x(c, work)
+	if err != nil {
 		return nil, err
 	}
+	input := filepath.Join(work, "articles-1x.jsonl")
 	ctx := context.Background()
-	ours, lite := filepath.Join(work, "newsdex"), filepath.Join(work, "sqlite")
-	log.Printf("building the 1x index")
-	if p := runProc(ctx, "", indexBin, "build", "--index", ours, "--json", input); p.err != nil {
-		return nil, fmt.Errorf("bin/index build: %v", p.err)
-	}
+	lite := filepath.Join(work, "sqlite")
 	log.Printf("building the 1x SQLite FTS5 index")
 	if p := runProc(ctx, "", peers[engSQLite], "-input", input, "-index", lite); p.err != nil {
 		return nil, fmt.Errorf("sqlitefts build: %v", p.err)
@@ -270,6 +260,28 @@ func relevanceOnly(c *config) (*Results, error) {
 	}
 	res.TotalSeconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// build1x writes the 1x corpus into work (articles-1x.jsonl) and builds
+// newsdex's index of it there with bin/index; it returns the index folder.
+func build1x(c *config, work string) (string, error) {
+	indexBin, err := filepath.Abs(filepath.Join(c.bin, "index"))
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(indexBin); err != nil {
+		return "", fmt.Errorf("%s is missing: run make build first", indexBin)
+	}
+	input := filepath.Join(work, "articles-1x.jsonl")
+	if err := writeScaled(filepath.Join(c.corpus, "reuters21578", "articles.jsonl.gz"), input, 1); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(work, "newsdex")
+	log.Printf("building the 1x index")
+	if p := runProc(context.Background(), "", indexBin, "build", "--index", dir, "--json", input); p.err != nil {
+		return "", fmt.Errorf("bin/index build: %v", p.err)
+	}
+	return dir, nil
 }
 
 // renderTopics writes the editors' topics table.
