@@ -91,7 +91,7 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--after", "garbage"}, "search: --after: invalid cursor"},
 		{[]string{"--region", ""}, "search: --region: empty region"},
 		{[]string{"(oil OR) gas"}, "search: QUERY: unexpected ')' at column 8"},
-		{[]string{"author:x"}, `search: QUERY: unknown field "author"`},
+		{[]string{"colour:x"}, `search: QUERY: unknown field "colour"`},
 		{[]string{"--bogus"}, "search: unknown flag: --bogus"},
 		{[]string{"-saudi"}, "search: unknown shorthand flag: 's' in -saudi"},
 		{[]string{"get"}, "search get: accepts 1 arg(s), received 0"},

@@ -71,7 +71,8 @@ QUERY is words, all of which must match (best matches first), and:
   oil OR gas              either (AND binds tighter than OR)
   opec AND (output OR production) NOT saudi
   -saudi, NOT saudi       without
-  title:opec              one field: title, body, summary, caption, region, dateline
+  title:opec              one field: title, body, summary, caption, region,
+                          dateline, source, byline (or author)
   title:"crude oil"       a phrase in one field
   export*                 a prefix
   opek~  opek~2           fuzzy: at most 1 or 2 edits
@@ -116,6 +117,7 @@ The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.ble
 	fl.StringVar(&req.From, "from", "", "earliest date: YYYY-MM-DD, YYYY-MM, RFC 3339, or 7d/24h back from now")
 	fl.StringVar(&req.To, "to", "", "latest date, inclusive (same forms as --from)")
 	fl.StringArrayVar(&req.Regions, "region", nil, "section or region, exact and case-insensitive; repeat for any of several")
+	fl.StringArrayVar(&req.Sources, "source", nil, "source (publisher), exact and case-insensitive; repeat for any of several")
 	fl.StringVar(&req.Kind, "kind", "", "article or teaser (default both)")
 	fl.StringVar(&req.Sort, "sort", "", "relevance, newest or oldest (default relevance with a QUERY, newest without)")
 	fl.IntVar(&req.Limit, "limit", query.DefaultLimit, fmt.Sprintf("hits per page, 1 to %d; 0 prints the count only", query.MaxLimit))

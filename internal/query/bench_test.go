@@ -41,11 +41,21 @@ func benchIndex(b testing.TB) bleve.Index {
 	b.Helper()
 	src := testenv.Shared(b, "corpus/reuters21578/articles.jsonl.gz")
 	benchOnce.Do(func() {
-		benchTmp, benchErr = os.MkdirTemp("", "newsdex-query-bench-")
-		if benchErr != nil {
-			return
+		// NEWSDEX_TEST_INDEX keeps the index between runs while tuning
+		// ranking (delete it when the mapping changes).
+		dir := os.Getenv("NEWSDEX_TEST_INDEX")
+		if dir != "" {
+			if ix, err := store.Open(dir); err == nil {
+				benchIdx = ix
+				return
+			}
+		} else {
+			benchTmp, benchErr = os.MkdirTemp("", "newsdex-query-bench-")
+			if benchErr != nil {
+				return
+			}
+			dir = filepath.Join(benchTmp, "ix")
 		}
-		dir := filepath.Join(benchTmp, "ix")
 		start := time.Now()
 		if _, benchErr = indexer.Build(context.Background(), dir, []string{src}, indexer.Options{}); benchErr != nil {
 			return

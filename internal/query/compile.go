@@ -10,30 +10,32 @@ import (
 	"newsdex/internal/schema"
 )
 
-// textMapping analyzes query words the way the index analyzed the text fields,
-// to tell words that are all stop words ("the") from words that can match.
+// textMapping analyzes query words as the index does, to tell words that
+// give no token at all ("&") and stop words ("the") from other words.
 var textMapping = schema.Mapping()
 
-// Compile turns a parsed query into a bleve query. Words that analyze to
-// nothing in the text fields (stop words such as "the") are dropped, as search
-// engines do; a query of nothing but such words matches nothing.
+// Compile turns a parsed query into a bleve query. Words that give no token
+// (punctuation alone, such as "&") are dropped; a query of nothing but such
+// words matches nothing.
 func Compile(n Node) bq.Query {
-	q := compile(n)
+	q := compile(n, nil)
 	if q == nil {
 		return bleve.NewMatchNoneQuery()
 	}
 	return q
 }
 
-// compile returns nil for a node that cannot constrain anything.
-func compile(n Node) bq.Query {
+// compile returns nil for a node that cannot constrain anything. With an
+// expander, prefix, wildcard and fuzzy terms are expanded against the index;
+// without, they are bleve's own queries.
+func compile(n Node, ex *expander) bq.Query {
 	switch n := n.(type) {
 	case *All:
 		return bleve.NewMatchAllQuery()
 	case *Term:
-		return compileTerm(n)
+		return compileTerm(n, ex)
 	case *Not:
-		inner := compile(n.Node)
+		inner := compile(n.Node, ex)
 		if inner == nil {
 			return nil
 		}
@@ -41,25 +43,42 @@ func compile(n Node) bq.Query {
 	case *Or:
 		var qs []bq.Query
 		for _, c := range n.Nodes {
-			if q := compile(c); q != nil {
+			if q := compile(c, ex); q != nil {
 				qs = append(qs, q)
 			}
 		}
 		return anyOf(qs)
 	case *And:
-		var must, mustNot []bq.Query
+		// A stop word beside words that are not is optional: it adds to the
+		// score where it is, as a search engine's users expect of "bank of
+		// england", without demanding it of a headline that lacks it.
+		hasContent := false
+		for _, c := range n.Nodes {
+			if t, ok := c.(*Term); !ok || !isStopWord(t) {
+				if _, not := c.(*Not); !not {
+					hasContent = true
+				}
+			}
+		}
+		var must, should, mustNot []bq.Query
 		for _, c := range n.Nodes {
 			if not, ok := c.(*Not); ok {
-				if q := compile(not.Node); q != nil {
+				if q := compile(not.Node, ex); q != nil {
 					mustNot = append(mustNot, q)
 				}
 				continue
 			}
-			if q := compile(c); q != nil {
-				must = append(must, q)
+			q := compile(c, ex)
+			if q == nil {
+				continue
 			}
+			if t, ok := c.(*Term); ok && hasContent && isStopWord(t) {
+				should = append(should, q)
+				continue
+			}
+			must = append(must, q)
 		}
-		if len(mustNot) == 0 {
+		if len(mustNot) == 0 && len(should) == 0 {
 			switch len(must) {
 			case 0:
 				return nil
@@ -68,34 +87,47 @@ func compile(n Node) bq.Query {
 			}
 			return bleve.NewConjunctionQuery(must...)
 		}
-		if len(must) == 0 {
+		if len(must) == 0 && len(should) == 0 {
 			return bq.NewBooleanQuery(nil, nil, mustNot)
 		}
-		return bq.NewBooleanQuery(must, nil, mustNot)
+		b := bq.NewBooleanQuery(must, should, mustNot)
+		if len(must) == 0 {
+			b.SetMinShould(1)
+		}
+		return b
 	}
 	return nil
 }
 
+// isStopWord reports whether t is a plain word that the English stop list
+// holds ("the", "of", "it").
+func isStopWord(t *Term) bool {
+	if t.Field != "" || t.Phrase || t.Prefix || t.Wildcard || t.Fuzzy > 0 {
+		return false
+	}
+	return tokenCount(en.AnalyzerName, t.Text) == 0 && tokenCount(schema.QueryAnalyzer, t.Text) > 0
+}
+
 // compileTerm compiles a word or phrase. Without a field it is the
 // disjunction of its queries in schema.TextFields() (title, body, summary,
-// caption), so a headline-only item is found by its title. bleve scores a
-// disjunction as the sum of the matching clauses times matched/all clauses,
-// so a title match doubles a document's score (2/4 instead of 1/4); the
-// title's own weight is kept small (0.01) so that its short field does not
-// outweigh the text. That ranks the shared Reuters articles closest to
-// SQLite FTS5's bm25() over title and body (issue 6): 6.3 of 10 shared,
-// against 3.6 with title^2 and 5.9 with title^0.1.
-func compileTerm(t *Term) bq.Query {
+// caption), so a headline-only item is found by its title. (One combined
+// field for all four, Lucene's copy_to, was measured for mapping version 6
+// and ranked worse: editors' topics MAP@100 0.311 against 0.332.) bleve scores
+// a disjunction as the sum of the matching clauses times matched/all
+// clauses, so a title match doubles a document's score, and the title's own
+// weight is kept small (0.01) so that its short field does not outweigh the
+// text.
+func compileTerm(t *Term, ex *expander) bq.Query {
 	boost := t.Boost
 	if boost == 0 {
 		boost = 1
 	}
 	if t.Field != "" {
-		return fieldQuery(t, t.Field, boost)
+		return fieldQuery(t, t.Field, boost, ex)
 	}
 	var qs []bq.Query
 	for _, tf := range schema.TextFields() {
-		if q := fieldQuery(t, tf.Name, boost*tf.Boost); q != nil {
+		if q := fieldQuery(t, tf.Name, boost*tf.Boost, ex); q != nil {
 			qs = append(qs, q)
 		}
 	}
@@ -113,43 +145,52 @@ func anyOf(qs []bq.Query) bq.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
+// analyzerOf is the analyzer of query words in a field.
+func analyzerOf(field string) string {
+	if field == schema.FieldByline {
+		return schema.NameAnalyzer
+	}
+	return schema.QueryAnalyzer
+}
+
 // fieldQuery is the query of one term in one field.
-func fieldQuery(t *Term, field string, boost float64) bq.Query {
+func fieldQuery(t *Term, field string, boost float64, ex *expander) bq.Query {
 	type boosted interface {
 		bq.Query
 		SetBoost(float64)
 	}
 	var q boosted
 	lower := strings.ToLower(t.Text)
-	switch {
-	case schema.IsKeywordField(field):
+	if schema.IsKeywordField(field) {
 		// One token, lower case: the whole label.
-		label := strings.Join(strings.Fields(lower), " ")
-		switch {
-		case t.Prefix:
-			q = field1(bleve.NewPrefixQuery(label), field)
-		case t.Fuzzy > 0:
-			f := bleve.NewFuzzyQuery(label)
-			f.SetFuzziness(t.Fuzzy)
-			q = field1(f, field)
-		default:
-			q = field1(bleve.NewTermQuery(label), field)
-		}
+		lower = strings.Join(strings.Fields(lower), " ")
+	}
+	switch {
+	case ex != nil && (t.Prefix || t.Wildcard || t.Fuzzy > 0):
+		return ex.query(t, field, lower, boost)
 	case t.Prefix:
 		q = field1(bleve.NewPrefixQuery(lower), field)
+	case t.Wildcard:
+		q = field1(bleve.NewWildcardQuery(lower), field)
 	case t.Fuzzy > 0:
 		f := bleve.NewFuzzyQuery(lower)
 		f.SetFuzziness(t.Fuzzy)
 		q = field1(f, field)
+	case schema.IsKeywordField(field):
+		q = field1(bleve.NewTermQuery(lower), field)
 	default:
-		n := tokenCount(t.Text)
+		an := analyzerOf(field)
+		n := tokenCount(an, t.Text)
 		switch {
 		case n == 0:
 			return nil
 		case t.Phrase && n > 1:
-			q = field1(bleve.NewMatchPhraseQuery(t.Text), field)
+			m := bleve.NewMatchPhraseQuery(t.Text)
+			m.Analyzer = an
+			q = field1(m, field)
 		default:
 			m := bleve.NewMatchQuery(t.Text)
+			m.Analyzer = an
 			m.SetOperator(bq.MatchQueryOperatorAnd)
 			q = field1(m, field)
 		}
@@ -166,9 +207,9 @@ func field1[Q interface{ SetField(string) }](q Q, field string) Q {
 	return q
 }
 
-// tokenCount is the number of tokens text gives in the text fields.
-func tokenCount(text string) int {
-	ts, err := textMapping.AnalyzeText(en.AnalyzerName, []byte(text))
+// tokenCount is the number of tokens text gives with the analyzer.
+func tokenCount(analyzer, text string) int {
+	ts, err := textMapping.AnalyzeText(analyzer, []byte(text))
 	if err != nil {
 		return 1
 	}

@@ -18,9 +18,11 @@ import (
 //	oil OR gas            either; AND binds tighter than OR: a b OR c = (a AND b) OR c
 //	oil NOT saudi         NOT, or -saudi: without
 //	opec AND (output OR production)
-//	title:opec            one field: title, body, summary, caption, region, dateline
+//	title:opec            one field: title, body, summary, caption, region,
+//	                      dateline, source, byline (or author)
 //	title:"crude oil"     a phrase in one field
 //	export*               a prefix
+//	ex*rt  wh?t           a wildcard: * any characters, ? one
 //	opek~ opek~2          fuzzy, at most 1 or 2 edits (~ alone is 1)
 //	oil^2                 a boost
 //
@@ -35,12 +37,14 @@ type Node interface {
 
 // Term is one word or phrase, possibly with a field, prefix, fuzziness and boost.
 type Term struct {
-	Field  string  // "" for the text fields together
-	Text   string  // as typed, without quotes and suffixes
-	Phrase bool    // "quoted"
-	Prefix bool    // word*
-	Fuzzy  int     // edits for word~N; 0 for none
-	Boost  float64 // word^N; 0 for none
+	Field  string // "" for the text fields together
+	Text   string // as typed, without quotes and suffixes
+	Phrase bool   // "quoted"
+	Prefix bool   // word*
+	// Wildcard is a word with * or ? inside (Text keeps them): ex*rt, wh?t.
+	Wildcard bool
+	Fuzzy    int     // edits for word~N; 0 for none
+	Boost    float64 // word^N; 0 for none
 }
 
 // And matches what all its nodes match.
@@ -116,11 +120,23 @@ func (e *SyntaxError) Error() string {
 func Fields() []string {
 	return []string{
 		schema.FieldTitle, schema.FieldBody, schema.FieldSummary, schema.FieldCaption,
-		schema.FieldRegion, schema.FieldDateline,
+		schema.FieldRegion, schema.FieldDateline, schema.FieldSource, schema.FieldByline,
+		fieldAuthor,
 	}
 }
 
+// fieldAuthor is another name of byline.
+const fieldAuthor = "author"
+
 func knownField(name string) bool { return slices.Contains(Fields(), name) }
+
+// canonicalField is the field a query's field name searches.
+func canonicalField(name string) string {
+	if name == fieldAuthor {
+		return schema.FieldByline
+	}
+	return name
+}
 
 // MaxQueryLength caps the length of a query, in bytes.
 const MaxQueryLength = 4096
@@ -215,7 +231,7 @@ func lex(s string) ([]token, error) {
 				if !knownField(field) {
 					return nil, fieldError(field, col)
 				}
-				t, n, err := lexPhrase(rs, j, field, col)
+				t, n, err := lexPhrase(rs, j, canonicalField(field), col)
 				if err != nil {
 					return nil, err
 				}
@@ -243,7 +259,7 @@ func lex(s string) ([]token, error) {
 					if !knownField(field) {
 						return nil, fieldError(field, col)
 					}
-					t.field = field
+					t.field = canonicalField(field)
 					t.text = word[k+1:]
 					if t.text == "" {
 						return nil, &SyntaxError{Column: col + utf8.RuneCountInString(word), Msg: fmt.Sprintf("nothing after %q", word)}
@@ -495,6 +511,16 @@ func parseWord(t token) (Node, error) {
 			return &All{}, nil // a lone *
 		}
 		return nil, &SyntaxError{Column: t.col, Msg: fmt.Sprintf("no word in %q", t.text)}
+	}
+	if strings.ContainsAny(text, "*?") {
+		term.Wildcard = true
+		if term.Fuzzy > 0 {
+			return nil, &SyntaxError{Column: col, Msg: "a wildcard cannot also be fuzzy~"}
+		}
+		if term.Prefix { // ex*rt*: the trailing * is part of the pattern
+			term.Prefix = false
+			text += "*"
+		}
 	}
 	term.Text = text
 	return term, nil

@@ -62,6 +62,12 @@ func TestParse(t *testing.T) {
 		{"10:30 gmt", "(AND 10:30 gmt)"},
 		{"a - b", "(AND a - b)"},
 		{"Zürich", "Zürich"},
+		{"author:smith", "byline:smith"},
+		{`byline:"jane doe"`, `byline:"jane doe"`},
+		{`source:reuters`, `source:reuters`},
+		{"ex*rt", "ex*rt"},
+		{"wh?t*", "wh?t*"},
+		{"AT&T", "AT&T"},
 	}
 	for _, tt := range tests {
 		n, err := Parse(tt.in)
@@ -90,8 +96,8 @@ func TestParseErrors(t *testing.T) {
 		{`oil "`, "query: unterminated phrase at column 5"},
 		{`""`, "query: empty phrase at column 1"},
 		{`"a b"~2`, `query: unexpected "~2" after phrase (only ^N may follow a phrase) at column 6`},
-		{"headline:oil", `query: unknown field "headline" (fields: title, body, summary, caption, region, dateline) at column 1`},
-		{`author:"x y"`, `query: unknown field "author" (fields: title, body, summary, caption, region, dateline) at column 1`},
+		{"headline:oil", `query: unknown field "headline" (fields: title, body, summary, caption, region, dateline, source, byline, author) at column 1`},
+		{`writer:"x y"`, `query: unknown field "writer" (fields: title, body, summary, caption, region, dateline, source, byline, author) at column 1`},
 		{"title:", `query: nothing after "title:" at column 7`},
 		{"oil~3", `query: fuzziness "3" must be 0, 1 or 2 at column 4`},
 		{"oil~x", `query: fuzziness "x" must be 0, 1 or 2 at column 4`},
@@ -168,6 +174,13 @@ var compileCases = []string{
 	"oil^2",
 	`"interest rates"^3`,
 	"title:oil^2",
+	"the who",
+	"bank of england",
+	`"to be or not to be"`,
+	"GNDR",
+	"ex*rt",
+	"author:smith",
+	"&",
 }
 
 func TestCompileGolden(t *testing.T) {

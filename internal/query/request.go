@@ -23,6 +23,7 @@ type Request struct {
 	// back from now: 7d, 2w, 24h, 90m. Either may be empty.
 	From, To string
 	Regions  []string // "region", repeatable: any of them matches; exact, case-insensitive
+	Sources  []string // "source", repeatable: any of them matches; exact, case-insensitive
 	Kind     string   // "kind": "", "article" or "teaser"
 	Sort     string   // "sort": "", "relevance", "newest", "oldest" (default relevance with a query, newest without)
 	Limit    int      // "limit": 0 means 10; 1..1000
@@ -56,7 +57,7 @@ func Sorts() []string { return []string{SortRelevance, SortNewest, SortOldest} }
 
 // FacetNames returns the facets a request may ask for.
 func FacetNames() []string {
-	return []string{schema.FacetRegion, schema.FacetKind, schema.FacetMonth}
+	return []string{schema.FacetRegion, schema.FacetKind, schema.FacetMonth, schema.FacetSource}
 }
 
 // Limits on paging.
@@ -74,6 +75,7 @@ type plan struct {
 	query     bq.Query
 	from, to  time.Time // zero when absent; to is inclusive
 	regions   []string  // lower case, deduplicated
+	sources   []string  // lower case, deduplicated
 	kind      string
 	sort      string
 	limit     int  // hits to return; 0 with countOnly
@@ -125,16 +127,11 @@ func (r Request) plan(now time.Time) (*plan, error) {
 		return nil, &ParamError{"from", fmt.Sprintf("%s is after to (%s)", r.From, r.To)}
 	}
 
-	seen := map[string]bool{}
-	for _, reg := range r.Regions {
-		reg = strings.ToLower(strings.Join(strings.Fields(reg), " "))
-		if reg == "" {
-			return nil, &ParamError{"region", "empty region"}
-		}
-		if !seen[reg] {
-			seen[reg] = true
-			p.regions = append(p.regions, reg)
-		}
+	if p.regions, err = labels("region", r.Regions); err != nil {
+		return nil, err
+	}
+	if p.sources, err = labels("source", r.Sources); err != nil {
+		return nil, err
 	}
 
 	p.kind = strings.ToLower(strings.TrimSpace(r.Kind))
@@ -211,6 +208,24 @@ func (r Request) plan(now time.Time) (*plan, error) {
 		p.after = c.Keys
 	}
 	return p, nil
+}
+
+// labels folds label filters (region, source) to lower case with spaces
+// collapsed, and drops repeats.
+func labels(param string, vs []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range vs {
+		v = strings.ToLower(strings.Join(strings.Fields(v), " "))
+		if v == "" {
+			return nil, &ParamError{param, "empty " + param}
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 var errDate = "want YYYY-MM-DD, YYYY-MM, an RFC 3339 time (1987-03-01T12:00:00Z) or a duration back from now (7d, 24h)"

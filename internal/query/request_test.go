@@ -17,7 +17,7 @@ func TestValidateErrors(t *testing.T) {
 		msg   string // a part of the message
 	}{
 		{"parse error", Request{Query: "(oil OR) gas"}, "q", "unexpected ')' at column 8"},
-		{"unknown field", Request{Query: "author:x"}, "q", `unknown field "author"`},
+		{"unknown field", Request{Query: "colour:x"}, "q", `unknown field "colour"`},
 		{"bad from", Request{From: "yesterday"}, "from", `invalid date "yesterday"`},
 		{"bad to", Request{To: "1987-02-30"}, "to", `invalid date "1987-02-30"`},
 		{"bad month", Request{To: "1987-13"}, "to", "invalid date"},

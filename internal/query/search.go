@@ -33,8 +33,12 @@ type Response struct {
 	Hits   []Hit   `json:"hits"`             // never nil; empty for count only
 	Facets Facets  `json:"facets,omitempty"` // the facets asked for, over the whole result set
 	Next   string  `json:"next,omitempty"`
-	// Notes say, for people, what happened that the rest does not show: a
-	// page past the end names the last page.
+	// DidYouMean is the query with misspelt words replaced by the closest
+	// words of the index, when the query finds few or no hits.
+	DidYouMean string `json:"did_you_mean,omitempty"`
+	// Notes say, for people, what happened that the rest does not show: an
+	// unknown region or source (with the closest known ones), words taken
+	// as operators or left out, a page past the end (naming the last page).
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -99,6 +103,18 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if hasMultiTerm(p.node) {
+		ex := newExpander(ctx, s.idx)
+		q := compile(p.node, ex)
+		ex.close()
+		if ex.err != nil {
+			return nil, ex.err
+		}
+		if q == nil {
+			q = bleve.NewMatchNoneQuery()
+		}
+		p.query = q
+	}
 	req := bleveRequest(p)
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -127,6 +143,12 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		resp.Notes = append(resp.Notes, fmt.Sprintf("page %d is past the end: the last page is %d", p.offset/p.limit+1, last))
 	}
 	resp.Facets = facets(res.Facets, p.facets)
+	resp.Notes = append(resp.Notes, queryNotes(p.node)...)
+	resp.Notes = append(resp.Notes, s.labelNotes(schema.FacetRegion, p.regions)...)
+	resp.Notes = append(resp.Notes, s.labelNotes(schema.FacetSource, p.sources)...)
+	if res.Total <= fewHits {
+		resp.DidYouMean = s.suggest(ctx, r.Query, p.node)
+	}
 	resp.TookMs = math.Round(float64(time.Since(start).Microseconds())) / 1000
 	return resp, nil
 }
@@ -167,6 +189,9 @@ func buildQuery(p *plan) bq.Query {
 	}
 	if len(p.regions) > 0 {
 		conj = append(conj, anyTerm(schema.FieldRegion, p.regions))
+	}
+	if len(p.sources) > 0 {
+		conj = append(conj, anyTerm(schema.FieldSource, p.sources))
 	}
 	if p.kind != "" {
 		conj = append(conj, anyTerm(schema.FieldKind, []string{p.kind}))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -141,8 +142,19 @@ func TestSearchMatches(t *testing.T) {
 		{"fuzzy", Request{Query: "cocao~"}, []string{"a6"}},
 		{"fuzzy 2", Request{Query: "wehat~2"}, []string{"a5"}},
 		{"boost keeps matches", Request{Query: "oil^3"}, []string{"a2", "a3", "a7"}},
-		{"stop word alone", Request{Query: "the"}, []string{}},
-		{"stop word ignored", Request{Query: "the cocoa"}, []string{"a6"}},
+		{"stop word alone", Request{Query: "the"}, []string{"a1", "a4", "a5", "a7", "t1", "t2"}},
+		{"stop word optional beside others", Request{Query: "the cocoa"}, []string{"a6"}},
+		{"stop words only, all required", Request{Query: "the of"}, []string{"a1", "a5", "t1"}},
+		{"phrase of stop words", Request{Query: `"of england"`}, []string{"a1", "t1"}},
+		{"phrase is exact", Request{Query: `"the bank of"`}, []string{"a1", "t1"}},
+		{"stemmed word", Request{Query: "exporter"}, []string{"a4", "a5", "t2"}},
+		{"prefix on words as written", Request{Query: "export*"}, []string{"a4", "a5", "t2"}},
+		{"prefix matches as the stems of its words", Request{Query: "exporte*"}, []string{"a4", "a5", "t2"}},
+		{"prefix of nothing", Request{Query: "zebr*"}, []string{}},
+		{"fuzzy", Request{Query: "yeen~1"}, []string{"t2"}},
+		{"wildcard", Request{Query: "wid?ned"}, []string{"a4"}},
+		{"source field", Request{Query: "source:\"velbrook gazette\""}, []string{}},
+		{"AT&T whole", Request{Query: "AT&T"}, []string{}},
 		{"no match", Request{Query: "zebra"}, []string{}},
 		{"region filter", Request{Regions: []string{"EUROPE"}}, []string{"a1", "a5", "a7", "t1"}},
 		{"regions any", Request{Regions: []string{"europe", "Asia Pacific"}}, []string{"a1", "a4", "a5", "a7", "t1", "t2"}},
@@ -437,5 +449,102 @@ func TestMonthFacetSpansCenturies(t *testing.T) {
 	r := mustSearch(t, s, Request{Facets: []string{"month"}})
 	if diff := cmp.Diff([]FacetValue{{"1912-04", 1}, {"2024-01", 1}}, r.Facets["month"]); diff != "" {
 		t.Errorf("months (-want +got):\n%s", diff)
+	}
+}
+
+func TestSearchSourcesAndBylines(t *testing.T) {
+	s := NewSearcher(newIndex(t, []item.Item{
+		{ID: "r1", Kind: item.Article, Date: day("2021-10-04"), Source: "Reuters", Byline: "Reporting by Jane Doe; Editing by Sam Roe",
+			Title: "AT&T bids for GANDER MOUNTAIN <GNDR.O>", Body: "The U.S. company said it would bid."},
+		{ID: "v1", Kind: item.Article, Date: day("2021-10-05"), Source: "Velbrook Gazette", Byline: "By John Smith",
+			Title: "The Who play Velbrook", Body: "To be or not to be, the band said."},
+		{ID: "n1", Kind: item.Article, Date: day("2021-10-06"), Title: "Who said what", Body: "Nobody knows, he said."},
+	}))
+	for _, tc := range []struct {
+		name string
+		r    Request
+		want []string
+	}{
+		{"source filter, any case", Request{Sources: []string{"reuters"}}, []string{"r1"}},
+		{"source filter repeated", Request{Sources: []string{"REUTERS", "velbrook gazette"}}, []string{"r1", "v1"}},
+		{"source field", Request{Query: `source:"Velbrook Gazette"`}, []string{"v1"}},
+		{"byline", Request{Query: "byline:doe"}, []string{"r1"}},
+		{"author alias, phrase", Request{Query: `author:"john smith"`}, []string{"v1"}},
+		{"ticker part", Request{Query: "GNDR"}, []string{"r1"}},
+		{"ticker whole", Request{Query: "gndr.o"}, []string{"r1"}},
+		{"AT&T whole", Request{Query: "AT&T"}, []string{"r1"}},
+		{"dotted abbreviation", Request{Query: "U.S."}, []string{"r1"}},
+		{"phrase of stop words", Request{Query: `"to be or not to be"`}, []string{"v1"}},
+		{"the who", Request{Query: `"the who"`}, []string{"v1"}},
+		{"who alone", Request{Query: "who"}, []string{"n1", "v1"}},
+	} {
+		tc.r.Limit = 10
+		r := mustSearch(t, s, tc.r)
+		if diff := cmp.Diff(tc.want, sorted(ids(r))); diff != "" {
+			t.Errorf("%s: hits (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	r := mustSearch(t, s, Request{Facets: []string{"source"}})
+	if diff := cmp.Diff(Facets{"source": {{"Reuters", 1}, {"Velbrook Gazette", 1}}}, r.Facets); diff != "" {
+		t.Errorf("source facet (-want +got):\n%s", diff)
+	}
+	// The ticker's part is marked alone in the highlight.
+	r = mustSearch(t, s, Request{Query: "GNDR"})
+	if got := r.Hits[0].Highlights["title"]; len(got) != 1 || !strings.Contains(got[0], "<mark>GNDR</mark>.O") {
+		t.Errorf("ticker highlight %q", got)
+	}
+}
+
+func TestSearchExpansionsBounded(t *testing.T) {
+	var items []item.Item
+	for i := 0; i < 300; i++ {
+		items = append(items, item.Item{ID: fmt.Sprintf("x%d", i), Kind: item.Article, Date: day("2021-01-01"),
+			Title: fmt.Sprintf("w%03d a%d b%d", i, i%7, i%11)})
+	}
+	s := NewSearcher(newIndex(t, items))
+	// Within the budget: a prefix over 300 words.
+	if r := mustSearch(t, s, Request{Query: "w*"}); r.Total != 300 {
+		t.Errorf("w* found %d, want 300", r.Total)
+	}
+	// Past it, counted over the whole query: a 400 naming the term.
+	_, err := s.Search(context.Background(), Request{Query: strings.Repeat("a~2 ", 300)})
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Param != "q" || !strings.Contains(pe.Msg, "a~2 matches more than") {
+		t.Errorf("a~2 x300: %v, want a q error naming a~2", err)
+	}
+	// Expansion stops when the search is cancelled.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Search(ctx, Request{Query: "w*"}); err == nil || errors.As(err, &pe) {
+		t.Errorf("cancelled expansion: %v", err)
+	}
+}
+
+func TestDidYouMeanAndNotes(t *testing.T) {
+	var items []item.Item
+	for i := 0; i < 12; i++ {
+		items = append(items, item.Item{ID: fmt.Sprintf("b%d", i), Kind: item.Article, Region: "Europe", Date: day("1987-03-02"),
+			Title: "Bundesbank holds rates", Body: "The Bundesbank said on Monday it kept its rates."})
+	}
+	s := NewSearcher(newIndex(t, items))
+	r := mustSearch(t, s, Request{Query: "bundesbnak rates"})
+	if r.Total != 0 || r.DidYouMean != "bundesbank rates" {
+		t.Errorf("did_you_mean %q (total %d), want \"bundesbank rates\"", r.DidYouMean, r.Total)
+	}
+	if r := mustSearch(t, s, Request{Query: "bundesbank"}); r.DidYouMean != "" {
+		t.Errorf("did_you_mean %q for a query with hits", r.DidYouMean)
+	}
+	r = mustSearch(t, s, Request{Query: "rates or monday &", Regions: []string{"europ"}, Page: 3})
+	want := []string{
+		`"or" was searched as a word; write OR for the operator`,
+		`"&" has no letters or digits and was left out`,
+		`no item has region "europ"; the closest known: Europe`,
+	}
+	if diff := cmp.Diff(want, r.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+	r = mustSearch(t, s, Request{Query: "rates", Page: 3})
+	if diff := cmp.Diff([]string{"page 3 is past the end: the last page is 2"}, r.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }

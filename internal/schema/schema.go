@@ -3,11 +3,39 @@
 // the mapping version stamped in every index, and the conversion of an item to
 // a bleve document and back from stored fields.
 //
-// Text fields (title, body, summary, caption) use bleve's English analyzer.
+// # Text analysis (mapping version 6)
+//
+// The text fields (title, body, summary, caption) are analyzed by
+// IndexAnalyzer; their words as written also make one field, words
+// (WordsAnalyzer: index only, no norms, no term vectors), which prefixes,
+// wildcards, fuzzy terms and did-you-mean read. The rules, each chosen on the
+// shared corpora (internal/query's TestAnalysisRules prints the counts):
+//
+//   - Words are UAX #29 words (bleve's unicode tokenizer), plus one join:
+//     words linked by '&' with nothing between are one token ("AT&T", "S&P",
+//     "R&D", "P&G"): the unicode rules would split them into "at" and "t".
+//   - Compound tokens are kept whole and also split into parts at the same
+//     position: a token with '.' or '&' and a letter ("GNDR.O" from the
+//     tickers "<GNDR.O>", "U.S", "U.K", "AT&T"), so "GNDR", "gndr.o", "U.S."
+//     and "AT&T" all find it. Numbers ("5.93", "155,221") stay whole: split,
+//     their parts ("5", "93") would match every figure with those digits.
+//   - Possessives are dropped ("Reuters'", "company's"), then everything is
+//     folded to lower case.
+//   - No stop words are removed: "the who", "to be or not to be" and "IT"
+//     are searchable and phrases are exact. In a query, a stop word next to
+//     other words is optional (it adds score where present); alone, it is
+//     required.
+//   - The text fields hold Porter stems, so "updates" finds "updated". A
+//     prefix, wildcard or fuzzy term is matched against the words as
+//     written (the words field), so "update*" finds updated, updates and
+//     updating, and then searches the text fields for those words' stems.
+//   - Bylines are words in lower case (NameAnalyzer), not stemmed.
+//
 // Labels people expect to match exactly (region, kind, source, dateline) are
 // single tokens folded to lower case, so "europe" finds "Europe"; the stored
 // value keeps the original label. Facets read one keyword field, facets, that
-// holds "region:Europe", "kind:article" and "month:1987-03" for each item.
+// holds "region:Europe", "kind:article", "month:1987-03" and
+// "source:Reuters" for each item.
 package schema
 
 import (
@@ -17,7 +45,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -27,7 +54,7 @@ import (
 
 // Version is the mapping version. Bump it whenever the mapping or the document
 // layout changes: an index stamped with another version must be rebuilt.
-const Version = 5
+const Version = 6
 
 // versionKey is the bleve internal key that holds the mapping version.
 const versionKey = "newsdex.mapping_version"
@@ -37,8 +64,12 @@ func VersionKey() []byte { return []byte(versionKey) }
 
 // Field names in the index.
 const (
-	FieldKind        = "kind"
-	FieldTitle       = "title"
+	FieldKind  = "kind"
+	FieldTitle = "title"
+	// FieldWords is the words of title, body, summary and caption as written
+	// (lower case, not stemmed): a dictionary for prefixes, wildcards, fuzzy
+	// terms and did-you-mean. Indexed only.
+	FieldWords       = "words"
 	FieldRegion      = "region" // lower-cased single token; stores the original label
 	FieldDate        = "date"
 	FieldFacets      = "facets"   // facet terms: "region:Europe", "kind:article", "month:1987-03"
@@ -100,14 +131,17 @@ func Mapping() *mapping.IndexMappingImpl {
 	}); err != nil {
 		panic(fmt.Sprintf("schema: %v", err)) // static configuration: cannot fail
 	}
-	m.DefaultAnalyzer = en.AnalyzerName
+	if err := Register(); err != nil {
+		panic(err.Error()) // static configuration: a clash of analyzer names at start-up
+	}
+	m.DefaultAnalyzer = QueryAnalyzer
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
 
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = IndexAnalyzer
 		f.Store = true
 		f.IncludeTermVectors = true // phrases and highlighting
 		f.IncludeInAll = false
@@ -144,6 +178,15 @@ func Mapping() *mapping.IndexMappingImpl {
 	for _, tf := range TextFields() {
 		doc.AddFieldMappingsAt(tf.Name, text())
 	}
+	words := bleve.NewTextFieldMapping()
+	words.Analyzer = WordsAnalyzer
+	words.Store = false
+	words.IncludeTermVectors = false
+	words.IncludeInAll = false
+	words.DocValues = false
+	words.SkipFreqNorm = true
+	doc.AddFieldMappingsAt(FieldWords, words)
+
 	doc.AddFieldMappingsAt(FieldRegion, label(true))
 	doc.AddFieldMappingsAt(FieldSource, label(true))
 	doc.AddFieldMappingsAt(FieldDateline, label(true))
@@ -184,7 +227,13 @@ func Mapping() *mapping.IndexMappingImpl {
 
 	doc.AddFieldMappingsAt(FieldReadMinutes, number())
 	doc.AddFieldMappingsAt(FieldPages, number())
-	doc.AddFieldMappingsAt(FieldByline, storedOnly())
+	byline := bleve.NewTextFieldMapping()
+	byline.Analyzer = NameAnalyzer
+	byline.Store = true
+	byline.IncludeTermVectors = true // byline:"first last"
+	byline.IncludeInAll = false
+	byline.DocValues = false
+	doc.AddFieldMappingsAt(FieldByline, byline)
 	doc.AddFieldMappingsAt(FieldURL, storedOnly())
 	doc.AddFieldMappingsAt(FieldFile, storedOnly())
 	doc.AddFieldMappingsAt(FieldPageKeys, storedOnly())
@@ -213,12 +262,15 @@ const (
 const MonthUndated = "undated"
 
 // FacetTerms are the terms of an item's facets field: "region:Europe" (when
-// it has a region), "kind:article" and "month:1987-03" ("month:undated" for an
-// item without a date).
+// it has a region), "source:Reuters" (when it has a source), "kind:article"
+// and "month:1987-03" ("month:undated" for an item without a date).
 func FacetTerms(it *item.Item) []string {
-	terms := make([]string, 0, 3)
+	terms := make([]string, 0, 4)
 	if it.Region != "" {
 		terms = append(terms, FacetRegion+":"+it.Region)
+	}
+	if it.Source != "" {
+		terms = append(terms, FacetSource+":"+it.Source)
 	}
 	month := MonthUndated
 	if !it.Date.IsZero() {
@@ -267,6 +319,15 @@ func Document(it *item.Item) map[string]any {
 	put(FieldFile, it.File)
 	put(FieldArticleID, it.ArticleID)
 	d[FieldFacets] = FacetTerms(it)
+	var words []any
+	for _, v := range []string{it.Title, it.Body, it.Summary, it.Caption} {
+		if v != "" {
+			words = append(words, v)
+		}
+	}
+	if len(words) > 0 {
+		d[FieldWords] = words
+	}
 	if it.ReadMinutes != 0 {
 		d[FieldReadMinutes] = float64(it.ReadMinutes)
 	}

@@ -94,7 +94,7 @@ func (s *Server) unavailable(err error) *Error {
 // searchParams are the parameters /api/search takes; each maps to a flag of
 // the search command.
 var searchParams = map[string]bool{
-	"q": true, "from": true, "to": true, "region": true, "kind": true,
+	"q": true, "from": true, "to": true, "region": true, "source": true, "kind": true,
 	"sort": true, "limit": true, "page": true, "after": true, "facets": true,
 }
 
@@ -109,9 +109,9 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	}
 	for name, vs := range vals {
 		if !searchParams[name] {
-			return req, &query.ParamError{Param: name, Msg: "unknown parameter (want q, from, to, region, kind, sort, limit, page, after or facets)"}
+			return req, &query.ParamError{Param: name, Msg: "unknown parameter (want q, from, to, region, source, kind, sort, limit, page, after or facets)"}
 		}
-		if name != "region" && len(vs) > 1 {
+		if name != "region" && name != "source" && len(vs) > 1 {
 			return req, &query.ParamError{Param: name, Msg: "given more than once"}
 		}
 		for _, v := range vs {
@@ -127,6 +127,7 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	req.From = vals.Get("from")
 	req.To = vals.Get("to")
 	req.Regions = vals["region"]
+	req.Sources = vals["source"]
 	req.Kind = vals.Get("kind")
 	req.Sort = vals.Get("sort")
 	req.After = vals.Get("after")
@@ -140,6 +141,14 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	}
 	if len(req.Regions) > 100 {
 		return req, &query.ParamError{Param: "region", Msg: "more than 100 regions"}
+	}
+	for _, src := range req.Sources {
+		if len(src) > 200 {
+			return req, &query.ParamError{Param: "source", Msg: "longer than 200 bytes"}
+		}
+	}
+	if len(req.Sources) > 100 {
+		return req, &query.ParamError{Param: "source", Msg: "more than 100 sources"}
 	}
 	intParam := func(name string, dst *int, max int) *query.ParamError {
 		v, ok := vals[name]

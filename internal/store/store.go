@@ -164,6 +164,9 @@ func (ix *Index) SizeBytes() (int64, error) { return DirSize(ix.Path) }
 // wrapping ErrNoIndex when there is none, and ErrVersion when it was built
 // with another mapping version.
 func Open(dir string) (*Index, error) {
+	if err := schema.Register(); err != nil { // the mapping's analyzers
+		return nil, err
+	}
 	var lastErr error
 	// A writer deletes generations older than the previous one, so the
 	// generation read from CURRENT can vanish before it is opened only if
@@ -310,6 +313,9 @@ func SegmentFiles(path string) ([]string, error) {
 
 // OpenWrite opens the index at path read-write, with a bolt timeout.
 func OpenWrite(path string) (bleve.Index, error) {
+	if err := schema.Register(); err != nil { // the mapping's analyzers
+		return nil, err
+	}
 	return bleve.OpenUsing(path, map[string]any{"bolt_timeout": BoltTimeout})
 }
 

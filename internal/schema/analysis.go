@@ -1,0 +1,179 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
+)
+
+// The analyzers, by the names the mapping gives them.
+const (
+	// IndexAnalyzer analyzes the text fields when items are indexed: words
+	// stemmed, compound tokens whole and as their parts. No stop words.
+	IndexAnalyzer = "newsdex_index"
+	// WordsAnalyzer analyzes the words field: the words of the text fields
+	// as written (lower case), compound tokens whole and as their parts.
+	WordsAnalyzer = "newsdex_words"
+	// QueryAnalyzer analyzes query words and phrases for the text fields:
+	// stems only, compound tokens whole.
+	QueryAnalyzer = "newsdex_query"
+	// NameAnalyzer analyzes bylines: words in lower case, not stemmed.
+	NameAnalyzer = "newsdex_name"
+)
+
+var (
+	registerOnce sync.Once
+	registerErr  error
+)
+
+// Register registers newsdex's analyzers with bleve, once per process; an
+// index of this mapping cannot be created, opened or searched before.
+// Mapping calls it; store calls it before opening an index.
+func Register() error {
+	registerOnce.Do(func() {
+		for name, a := range map[string]analysis.Analyzer{
+			IndexAnalyzer: newAnalyzer(true, true),
+			QueryAnalyzer: newAnalyzer(false, true),
+			WordsAnalyzer: newAnalyzer(true, false),
+			NameAnalyzer: &analysis.DefaultAnalyzer{
+				Tokenizer:    wordTokenizer{},
+				TokenFilters: []analysis.TokenFilter{lowercase.NewLowerCaseFilter()},
+			},
+		} {
+			a := a
+			if err := registry.RegisterAnalyzer(name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) { return a, nil }); err != nil {
+				registerErr = fmt.Errorf("schema: registering analyzer %s: %w", name, err)
+				return
+			}
+		}
+	})
+	return registerErr
+}
+
+// newAnalyzer is the text analyzer: with parts (at index time) or not (a
+// query's compound tokens stay whole), stemmed or not.
+func newAnalyzer(parts, stem bool) analysis.Analyzer {
+	var fs []analysis.TokenFilter
+	if parts {
+		fs = append(fs, partsFilter{})
+	}
+	fs = append(fs, en.NewPossessiveFilter(), lowercase.NewLowerCaseFilter())
+	if stem {
+		fs = append(fs, porter.NewPorterStemmer())
+	}
+	return &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}, TokenFilters: fs}
+}
+
+// wordTokenizer is bleve's unicode (UAX #29) tokenizer, which keeps
+// "GNDR.O", "U.S" and "5.93" whole, with one addition: words joined by '&'
+// with nothing between ("AT&T", "S&P", "R&D") are one token, as people
+// write them.
+type wordTokenizer struct{}
+
+func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	ts := unicodetok.NewUnicodeTokenizer().Tokenize(input)
+	out := ts[:0]
+	for i := 0; i < len(ts); i++ {
+		t := ts[i]
+		for i+1 < len(ts) && t.End < len(input) && input[t.End] == '&' && ts[i+1].Start == t.End+1 && alnumEdge(ts[i+1].Term, false) && alnumEdge(t.Term, true) {
+			t.End = ts[i+1].End
+			t.Term = input[t.Start:t.End]
+			i++
+		}
+		out = append(out, t)
+	}
+	for i, t := range out {
+		t.Position = i + 1
+	}
+	return out
+}
+
+// alnumEdge reports whether the last (end) or first rune of b is a letter or digit.
+func alnumEdge(b []byte, end bool) bool {
+	var r rune
+	if end {
+		r, _ = utf8.DecodeLastRune(b)
+	} else {
+		r, _ = utf8.DecodeRune(b)
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// partsFilter adds, for a token holding '.' or '&' and a letter ("gndr.o",
+// "u.s", "at&t", "s&p"), each of its parts as a token at the same position
+// (so phrases around the token still match), with the parts' own offsets
+// (so highlights mark just the part). Tokens of digits only ("5.93") are
+// left whole.
+type partsFilter struct{}
+
+func (partsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	var out analysis.TokenStream
+	for i, t := range input {
+		if !compound(t.Term) {
+			if out != nil {
+				out = append(out, t)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make(analysis.TokenStream, 0, len(input)+4), input[:i]...)
+		}
+		out = append(out, t)
+		start := 0
+		for k := 0; k <= len(t.Term); k++ {
+			if k < len(t.Term) && t.Term[k] != '.' && t.Term[k] != '&' {
+				continue
+			}
+			if k > start {
+				out = append(out, &analysis.Token{
+					Start: t.Start + start, End: t.Start + k, Term: t.Term[start:k],
+					Position: t.Position, Type: t.Type,
+				})
+			}
+			start = k + 1
+		}
+	}
+	if out == nil {
+		return input
+	}
+	return out
+}
+
+// compound reports whether a token is one to split: it holds '.' or '&'
+// between other characters, and a letter.
+func compound(term []byte) bool {
+	if bytes.IndexAny(term, ".&") < 0 {
+		return false
+	}
+	for _, r := range string(term) {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Stem is the Porter stem of a lower-case word, as IndexAnalyzer indexes it.
+func Stem(word string) string {
+	return string(porterstemmer.StemWithoutLowerCasing([]rune(word)))
+}
+
+// IsStemmed reports whether a field's words are indexed as their stems: the
+// text fields.
+func IsStemmed(field string) bool {
+	switch field {
+	case FieldTitle, FieldBody, FieldSummary, FieldCaption:
+		return true
+	}
+	return false
+}
