@@ -113,14 +113,17 @@ func (r *Reader) Read() (Row, error) {
 		if err == io.EOF {
 			return Row{}, io.EOF
 		}
-		line, _ := r.cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
 			return Row{Line: pe.StartLine, Err: &jsonl.ParseError{File: r.name, Line: pe.StartLine, Err: csvError(err)}}, nil
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
 			return Row{}, err
 		}
+		if len(rec) == 0 {
+			continue
+		}
+		line, _ := r.cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
@@ -146,7 +149,9 @@ func (r *Reader) item(line int, rec []string) (item.Item, error) {
 	if err != nil {
 		return item.Item{}, &jsonl.ParseError{File: r.name, Line: line, Err: err}
 	}
-	return jsonl.Parse(r.name, line, data, r.fields)
+	it, err := jsonl.Parse(r.name, line, data, r.fields)
+	it.Title = item.FoldSpace(it.Title) // a headline is one line, whatever the cell held
+	return it, err
 }
 
 // csvError words encoding/csv's error without its own position prefix.

@@ -46,6 +46,9 @@ func (e *ParseError) Error() string { return fmt.Sprintf("%s:1: %v", e.File, e.E
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// minWords is how many words beyond the headline's an article body has at least.
+const minWords = 8
+
 // Page says where a page came from; every field may be empty.
 type Page struct {
 	File        string    // its name in errors and item.File
@@ -87,6 +90,10 @@ func Parse(p Page, data []byte) (item.Item, error) {
 	title := oneLine(md.Title)
 	if title == "" {
 		return fail(ErrNoTitle)
+	}
+	// A page of links and a headline (a section front, a menu) is no article.
+	if len(strings.Fields(body)) < len(strings.Fields(title))+minWords {
+		return fail(ErrNoText)
 	}
 	it := item.Item{
 		Kind:    item.Article,

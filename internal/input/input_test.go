@@ -406,3 +406,83 @@ func TestParseFieldFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestSymlinks: a symlinked file is read, a symlinked folder followed, a link
+// back to a folder being walked reported and not followed.
+func TestSymlinks(t *testing.T) {
+	root := t.TempDir()
+	other := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "a"), 0o755)
+	os.WriteFile(filepath.Join(root, "a", "1.txt"), []byte(page1("2021-10-04", "One")), 0o644)
+	os.WriteFile(filepath.Join(other, "2.txt"), []byte(page1("2021-10-04", "Two")), 0o644)
+	os.WriteFile(filepath.Join(other, "3.txt"), []byte(page1("2021-10-04", "Three")), 0o644)
+	for _, l := range [][2]string{
+		{filepath.Join(other, "2.txt"), filepath.Join(root, "a", "2.txt")}, // a file
+		{other, filepath.Join(root, "b")},                                  // a folder
+		{root, filepath.Join(root, "a", "loop")},                           // back up: a loop
+		{filepath.Join(root, "nowhere"), filepath.Join(root, "dangling.txt")},
+	} {
+		if err := os.Symlink(l[0], l[1]); err != nil {
+			t.Skipf("symlinks: %v", err)
+		}
+	}
+	var ignored []string
+	got := summary(readAll(t, []string{root}, input.Options{Ignored: func(err error) { ignored = append(ignored, err.Error()) }}))
+	want := []string{"page a/1.txt One", "page a/2.txt Two", "page b/2.txt Two", "page b/3.txt Three"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if len(ignored) != 2 || ignored[0] != "a/loop: symlink loop, not followed" || !strings.HasPrefix(ignored[1], "dangling.txt: ") {
+		t.Errorf("ignored %q", ignored)
+	}
+}
+
+// TestFormat: --format forces one reader for files and stdin alike.
+func TestFormat(t *testing.T) {
+	in := strings.NewReader("A plain headline\n\nA body.\n")
+	if got := summary(readAll(t, []string{"-"}, input.Options{Format: "text", Stdin: in})); !reflect.DeepEqual(got, []string{"page stdin A plain headline"}) {
+		t.Errorf("text on stdin: %q", got)
+	}
+	in = strings.NewReader("title,date\nT,2021-10-04\n")
+	if got := summary(readAll(t, []string{"-"}, input.Options{Format: "csv", Stdin: in})); !reflect.DeepEqual(got, []string{"line stdin:2 T"}) {
+		t.Errorf("csv on stdin: %q", got)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "story.txt")
+	os.WriteFile(p, []byte("Not a Reuters page\n\nJust text.\n"), 0o644)
+	if got := summary(readAll(t, []string{p}, input.Options{})); len(got) != 1 || !strings.HasPrefix(got[0], "error story.txt:1:") {
+		t.Errorf("auto: %q, want the Reuters parser's error", got)
+	}
+	if got := summary(readAll(t, []string{p}, input.Options{Format: "text"})); !reflect.DeepEqual(got, []string{"page story.txt Not a Reuters page"}) {
+		t.Errorf("text: %q", got)
+	}
+	if err := input.Read(context.Background(), []string{p}, input.Options{Format: "pdf"}, func(input.Record) error { return nil }); err == nil ||
+		err.Error() != `format "pdf" is not one of auto, reuters, text, jsonl, csv, html, warc` {
+		t.Errorf("bad format: %v", err)
+	}
+}
+
+// TestPlanAndDone: the walk's plan counts the bytes; records say how much was read.
+func TestPlanAndDone(t *testing.T) {
+	var plan input.Plan
+	recs := readAll(t, []string{testdata(t, "pages")}, input.Options{Planned: func(p input.Plan) { plan = p }})
+	txt, _ := filepath.Glob(testdata(t, "pages/*.txt"))
+	var size int64
+	for _, f := range txt {
+		st, _ := os.Stat(f)
+		size += st.Size()
+	}
+	if plan.Files != len(txt) || plan.Bytes != size || plan.Ignored == 0 {
+		t.Errorf("plan %+v, want %d files, %d bytes, the .golden files ignored", plan, len(txt), size)
+	}
+	var last int64
+	for _, r := range recs {
+		if r.Done < last || r.Done > size {
+			t.Fatalf("%s: done %d after %d (of %d)", r.File, r.Done, last, size)
+		}
+		last = r.Done
+	}
+	if last == 0 {
+		t.Error("no progress reported")
+	}
+}

@@ -110,11 +110,10 @@ func page(rec gowarc.Record, maxBytes int64) (Page, bool) {
 		payload = pr
 	case gowarc.Resource:
 		p.Type = wr.WarcHeader().Get(gowarc.ContentType)
-		pb, ok := wr.Block().(gowarc.PayloadBlock)
-		if !ok {
+		if !htmlType(p.Type) {
 			return Page{}, false
 		}
-		pr, err := pb.PayloadBytes()
+		pr, err := wr.Block().RawBytes()
 		if err != nil {
 			p.Err = err
 			return p, true
