@@ -197,8 +197,16 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, pe)
 		return
 	}
-	g, ok := s.acquire(w, r)
-	if !ok {
+	g, err := s.live.Acquire()
+	if err != nil {
+		// A bad parameter is a 400 with or without an index; checked here
+		// only, as Search checks it again.
+		if verr := req.Validate(); verr != nil {
+			s.fail(w, r, verr)
+			return
+		}
+		w.Header().Set("Retry-After", "5")
+		s.fail(w, r, s.unavailable(err))
 		return
 	}
 	defer g.Release()

@@ -386,8 +386,10 @@ func TestNoIndexYet(t *testing.T) {
 		t.Errorf("page: %d", w.Code)
 	}
 	// The bad parameter is reported even without an index.
-	if w := s.get("/api/search?limit=x"); w.Code != http.StatusBadRequest {
-		t.Errorf("bad limit without index: %d", w.Code)
+	for _, target := range []string{"/api/search?limit=x", "/api/search?from=1500-01-01", "/api/search?q=(", "/api/items/a/../b"} {
+		if w := s.get(target); w.Code != http.StatusBadRequest {
+			t.Errorf("%s without index: %d", target, w.Code)
+		}
 	}
 	s.opener.set("gen-1", fixture())
 	if _, err := s.live.Reload(); err != nil {
