@@ -85,7 +85,8 @@ func TestBuildKilledLeavesIndexIntact(t *testing.T) {
 	// Kill it once it has written part of its index.
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		tmps, _ := filepath.Glob(filepath.Join(dir, "tmp-*", "store", "*.zap"))
+		// the builder's segments, in a folder inside tmp-*
+		tmps, _ := filepath.Glob(filepath.Join(dir, "tmp-*", "*", "*.zap"))
 		if len(tmps) >= 2 {
 			break
 		}

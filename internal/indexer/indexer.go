@@ -1,6 +1,6 @@
 // Package indexer gets items into a newsdex index: Build (a new generation
-// from scratch), Add (the next generation from the current one, with upserts),
-// and Stats and Export to inspect an index.
+// from scratch) and Add (the next generation from the current one, with
+// upserts). Reading an index back (stats, export) is package catalog's.
 //
 // What goes in:
 //
@@ -23,18 +23,49 @@
 //   - Within one run, the first copy of an item wins; index add replaces stored
 //     items with the same id.
 //
-// Articles are indexed as they stream in, in bleve batches handed to other
-// goroutines: two or more for Build (batches of distinct ids, applied in any
-// order, written to disk in the background), one for Add (its upserts stay in
-// input order). Teasers are written at the end, when every article is known. What
-// stays in memory meanwhile is compact: a set of 64-bit hashes of the article
-// ids, a map from a 64-bit hash of each headline key to its article id, and per
-// distinct teaser its item and its page ids. The rest of the memory is bleve's.
+// Articles are indexed as they stream in, in batches handed to other
+// goroutines: two or more for Build (batches of distinct ids, in any order),
+// one for Add (its upserts stay in input order). Teasers are written at the
+// end, when every article is known. What stays in memory meanwhile is compact:
+// a set of 64-bit hashes of the article ids, a map from a 64-bit hash of each
+// headline key to its article id, and per distinct teaser its item and its page
+// ids. The rest of the memory is bleve's.
 //
-// A build ends with a force merge to one segment and the mapping version
-// stamped in the index; its generation then replaces the current one (package
+// # Finishing a build
+//
+// Build writes with bleve's offline builder (bleve.NewBuilder): index-once,
+// it writes a segment file per 1000 documents into a folder inside the new
+// generation, merges them into one on Close and writes the index around it;
+// the index is then opened once to stamp the mapping version (the builder
+// cannot store it) and its generation replaces the current one (package
 // store). A build that read nothing, or skipped anything with Strict, leaves
-// the index as it was.
+// the index as it was. Add cannot use the builder: it updates a writable clone
+// of the current generation with ordinary batches, and scorch merges in the
+// background as usual.
+//
+// Until issue 14 a build wrote unsafe batches into a live scorch index, then
+// force-merged it, polled scorch's StatsMap by its string keys until the
+// merged root was persisted, and re-stamped the index to nudge scorch into
+// deleting the merged-away segment files. Measured on the shared Reuters-21578
+// articles (15,996, and 4x: 63,984) on the 2-core machine while it ran
+// several other sessions (load 18 to 35: one build's wall time varied up to
+// 2.7x from run to run, so only the ratio to the run beside it counts):
+//
+//	                      force merge              builder
+//	1x wall               32-87 s (5 runs)         32-63 s, 0.73-1.0x the run beside it
+//	1x peak RSS           186-193 MiB              133-162 MiB (0.71-0.86x)
+//	1x CPU (user)         10.0, 11.8 s             8.5, 9.7 s (0.82-0.86x)
+//	4x wall               185, 220 s               208, 232 s (1.05-1.12x)
+//	4x peak RSS           265, 263 MiB             182, 182 MiB (0.69x)
+//	4x CPU (user)         38.6, 40.2 s             32.4, 32.8 s (0.82-0.84x)
+//	index                 33.6 / 127.2 MiB, 1 segment, both
+//	queries (best of 60)  8.2-8.8 / 42-48 ms       8.5-8.9 / 44-48 ms (sum of issue 6's ten)
+//
+// The builder is kept: it is the simpler code (no polling, no nudging, no
+// background write errors to collect), it uses less memory and CPU, and the
+// result answers as fast. Its one cost is that it analyses documents under one
+// lock, so a build uses less than two cores: the 4x wall time was 5-12% longer
+// on the loaded machine. bench/NOTES.md has the same figures.
 package indexer
 
 import (
@@ -53,8 +84,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/input"
@@ -77,12 +106,12 @@ type Options struct {
 	Progress io.Writer
 	// Terminal says Progress is a terminal: draw a bar rather than log lines.
 	Terminal bool
-	// BatchSize is the number of documents per bleve batch; 0: 500 for
-	// Build, 1000 for Add.
+	// BatchSize is the number of documents handed to an indexing goroutine
+	// at a time (one bleve batch for Add); 0: 500 for Build, 1000 for Add.
 	BatchSize int
-	// Workers is the number of goroutines applying Build's batches; 0:
-	// GOMAXPROCS, at least 2 and at most 4. Add always uses one, so that its
-	// upserts are applied in input order.
+	// Workers is the number of goroutines feeding Build's builder (mapping
+	// documents in parallel); 0: GOMAXPROCS, at least 2 and at most 4. Add
+	// always uses one, so that its upserts are applied in input order.
 	Workers int
 }
 
@@ -226,18 +255,26 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 			}
 		}
 	}
+	// A build writes with bleve's offline builder (its segments go to a
+	// folder inside tmp, so that a killed build leaves them where the next
+	// one clears them); an add updates the clone of the current generation.
+	var bld bleve.Builder
+	var write func([]doc) error
 	if idx == nil {
 		if tmp, err = w.TempPath(); err != nil {
 			return sum, err
 		}
-		if idx, err = store.CreateBulk(tmp, store.BulkOptions{UnsafeBatch: true}); err != nil {
+		if bld, err = bleve.NewBuilder(tmp, schema.Mapping(), map[string]any{"buildPathPrefix": tmp}); err != nil {
 			w.Discard(tmp)
 			return sum, fmt.Errorf("creating the index: %w", err)
 		}
+		write = builderWriter(bld)
+	} else {
+		write = batchWriter(idx)
 	}
 	closed := false
 	defer func() {
-		if !closed {
+		if !closed && idx != nil {
 			idx.Close()
 		}
 		if err != nil {
@@ -245,7 +282,7 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 		}
 	}()
 
-	r := newRunner(ctx, idx, opt, add)
+	r := newRunner(ctx, idx, write, opt, add)
 	defer r.prog.stop()
 	var readErr error
 	if src.readInput != nil {
@@ -279,20 +316,23 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 		return sum, fmt.Errorf("%w: no items read; the index at %s is left as it was", ErrEmpty, dir)
 	}
 	r.prog.phase("finishing")
-	if err = store.Stamp(idx); err != nil {
-		return sum, err
-	}
-	if !add {
-		if err = forceMerge(ctx, idx, tmp); err != nil {
+	if bld != nil {
+		// The builder merges its segments into one and writes the index;
+		// the builder cannot store the mapping version, so the index is
+		// opened once more to stamp it.
+		if err = bld.Close(); err != nil {
+			return sum, fmt.Errorf("writing the index: %w", err)
+		}
+		if idx, err = store.OpenWrite(tmp); err != nil {
 			return sum, err
 		}
+	}
+	if err = store.Stamp(idx); err != nil {
+		return sum, err
 	}
 	closed = true
 	if err = idx.Close(); err != nil {
 		return sum, fmt.Errorf("closing the new index: %w", err)
-	}
-	if err = store.BulkError(tmp); err != nil {
-		return sum, fmt.Errorf("writing the index: %w", err)
 	}
 	if sum.Generation, err = w.Commit(tmp); err != nil {
 		return sum, err
@@ -307,103 +347,6 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 		fmt.Fprintln(opt.Progress, sum.Line())
 	}
 	return sum, nil
-}
-
-// forceMerge writes every batch to disk, merges the index into one segment,
-// waits until that is persisted and the merged-away segment files are
-// deleted, and checks that nothing failed in the background.
-func forceMerge(ctx context.Context, idx bleve.Index, path string) error {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return err
-	}
-	s, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return nil
-	}
-	// With unsafe batches the last ones may still be in memory: the force
-	// merge only merges segments on disk.
-	if err := waitPersisted(ctx, s, path); err != nil {
-		return err
-	}
-	for range 10 {
-		if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
-			return fmt.Errorf("merging segments: %w", err)
-		}
-		if err := waitPersisted(ctx, s, path); err != nil {
-			return err
-		}
-		m := s.StatsMap()
-		if asUint(m["TotFileSegmentsAtRoot"]) <= 1 && asUint(m["TotMemorySegmentsAtRoot"]) == 0 {
-			break
-		}
-	}
-	return waitCleaned(ctx, idx, s, path)
-}
-
-// waitPersisted waits until scorch has persisted its current root.
-func waitPersisted(ctx context.Context, s *scorch.Scorch, path string) error {
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		if err := store.BulkError(path); err != nil {
-			return fmt.Errorf("writing the index: %w", err)
-		}
-		m := s.StatsMap()
-		if asUint(m["LastPersistedEpoch"]) >= asUint(m["CurRootEpoch"]) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return errors.New("timed out waiting for the index to be written")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-}
-
-// waitCleaned waits until the index folder holds no more segment files than
-// the persisted root uses. Scorch deletes merged-away segment files in its
-// persister loop after it persisted the merged root: closing the index before
-// that leaves them in the folder (a 16x build once published three segment
-// files, twice the size). When the persister went idle without deleting them,
-// a new root (the mapping version stamped again) makes it clean up again.
-func waitCleaned(ctx context.Context, idx bleve.Index, s *scorch.Scorch, path string) error {
-	deadline := time.Now().Add(time.Minute)
-	nudge := time.Now().Add(time.Second)
-	for {
-		zaps, err := store.SegmentFiles(path)
-		if err != nil {
-			return err
-		}
-		if uint64(len(zaps)) <= asUint(s.StatsMap()["TotFileSegmentsAtRoot"]) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("merged-away segment files were not deleted: %d files for %d segments",
-				len(zaps), asUint(s.StatsMap()["TotFileSegmentsAtRoot"]))
-		}
-		if time.Now().After(nudge) {
-			if err := store.Stamp(idx); err != nil {
-				return err
-			}
-			if err := waitPersisted(ctx, s, path); err != nil {
-				return err
-			}
-			nudge = time.Now().Add(time.Second)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-}
-
-func asUint(v any) uint64 {
-	n, _ := v.(uint64)
-	return n
 }
 
 // teaser is what is kept of one distinct teaser until the end of a run.
@@ -422,6 +365,37 @@ func (t *teaser) addPage(key string) {
 	t.pages = append(t.pages, key)
 }
 
+// doc is one document for the index.
+type doc struct {
+	id   string
+	data map[string]any
+}
+
+// batchWriter writes batches of documents to idx.
+func batchWriter(idx bleve.Index) func([]doc) error {
+	return func(ds []doc) error {
+		b := idx.NewBatch()
+		for _, d := range ds {
+			if err := b.Index(d.id, d.data); err != nil {
+				return err
+			}
+		}
+		return idx.Batch(b)
+	}
+}
+
+// builderWriter writes batches of documents to an offline builder.
+func builderWriter(b bleve.Builder) func([]doc) error {
+	return func(ds []doc) error {
+		for _, d := range ds {
+			if err := b.Index(d.id, d.data); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // newArticle is an article of an Add run, for relinking stored teasers.
 type newArticle struct{ id, day, title string }
 
@@ -431,11 +405,13 @@ type runner struct {
 	opt   Options
 	add   bool
 	prog  *progress
-	batch *bleve.Batch
+	batch []doc
 	size  int
+	// write applies one batch to the index (Add) or the builder (Build).
+	write func([]doc) error
 
 	workers int // indexing goroutines: 1 for Add, whose upserts must stay in order
-	work    chan *bleve.Batch
+	work    chan []doc
 	workErr chan error    // one result per indexing goroutine, sent when work is closed
 	stopped chan struct{} // closed when an indexing goroutine failed
 	stopErr error         // its error, set before stopped is closed
@@ -455,7 +431,7 @@ type runner struct {
 	stopIndexing          bool
 }
 
-func newRunner(ctx context.Context, idx bleve.Index, opt Options, add bool) *runner {
+func newRunner(ctx context.Context, idx bleve.Index, write func([]doc) error, opt Options, add bool) *runner {
 	workers := 1
 	if !add {
 		workers = opt.Workers
@@ -471,7 +447,8 @@ func newRunner(ctx context.Context, idx bleve.Index, opt Options, add bool) *run
 	}
 	r := &runner{
 		ctx: ctx, idx: idx, opt: opt, add: add, workers: workers,
-		batch:    idx.NewBatch(),
+		batch:    make([]doc, 0, opt.BatchSize),
+		write:    write,
 		articles: map[uint64]struct{}{},
 		heads:    map[uint64]string{},
 		teasers:  map[string]*teaser{},
@@ -487,7 +464,7 @@ func newRunner(ctx context.Context, idx bleve.Index, opt Options, add bool) *run
 // every teaser is written once, and the workers are drained in between).
 func (r *runner) startWorker() {
 	n := r.workers
-	work, errc := make(chan *bleve.Batch, 1), make(chan error, n)
+	work, errc := make(chan []doc, 1), make(chan error, n)
 	stopped := make(chan struct{})
 	r.work, r.workErr, r.stopped, r.stopErr, r.stop = work, errc, stopped, nil, sync.Once{}
 	stop := &r.stop
@@ -496,7 +473,7 @@ func (r *runner) startWorker() {
 			var err error
 			for b := range work {
 				if err == nil {
-					if err = r.idx.Batch(b); err != nil {
+					if err = r.write(b); err != nil {
 						stop.Do(func() { r.stopErr = err; close(stopped) })
 					}
 				}
@@ -639,19 +616,17 @@ func fileKey(file string) string { return fmt.Sprintf("f%016x", idHash(file)) }
 
 // index adds a document to the current batch, handing full batches to the
 // indexing goroutine.
-func (r *runner) index(id string, doc map[string]any, bytes int) error {
-	if err := r.batch.Index(id, doc); err != nil {
-		return err
-	}
+func (r *runner) index(id string, data map[string]any, bytes int) error {
+	r.batch = append(r.batch, doc{id, data})
 	r.size += bytes
-	if r.batch.Size() >= r.opt.BatchSize || r.size >= 16<<20 {
+	if len(r.batch) >= r.opt.BatchSize || r.size >= 16<<20 {
 		return r.flush()
 	}
 	return nil
 }
 
 func (r *runner) flush() error {
-	if r.batch.Size() == 0 {
+	if len(r.batch) == 0 {
 		return nil
 	}
 	select {
@@ -663,7 +638,7 @@ func (r *runner) flush() error {
 	case <-r.ctx.Done():
 		return r.ctx.Err()
 	}
-	r.batch = r.idx.NewBatch()
+	r.batch = make([]doc, 0, r.opt.BatchSize)
 	r.size = 0
 	return nil
 }
