@@ -74,7 +74,11 @@ func printItem(p *printer, it *item.Item) {
 	}
 	field("id", it.ID)
 	field("kind", string(it.Kind))
-	field("date", it.Date.UTC().Format("2006-01-02 15:04 MST"))
+	if it.Date.IsZero() {
+		field("date", "undated")
+	} else {
+		field("date", it.Date.UTC().Format("2006-01-02 15:04 MST"))
+	}
 	field("region", it.Region)
 	field("dateline", it.Dateline)
 	field("source", it.Source)

@@ -223,7 +223,10 @@ func (p *printer) response(r *query.Response, req query.Request) {
 	p.printf("\n")
 	for _, h := range r.Hits {
 		p.printf("\n")
-		meta := []string{h.Date.UTC().Format("2006-01-02")}
+		meta := []string{"undated"}
+		if !h.Date.IsZero() {
+			meta[0] = h.Date.UTC().Format("2006-01-02")
+		}
 		if h.Region != "" {
 			meta = append(meta, h.Region)
 		}

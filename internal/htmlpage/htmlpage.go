@@ -82,7 +82,10 @@ func Parse(p Page, data []byte) (item.Item, error) {
 	if err != nil {
 		return fail(fmt.Errorf("%w: %v", ErrNoText, err))
 	}
-	body := Paragraphs(res.ContentText)
+	body := Paragraphs(blockText(res.ContentNode))
+	if body == "" || len(strings.Fields(body)) < len(strings.Fields(res.ContentText))*9/10 {
+		body = Paragraphs(res.ContentText) // the node lost text: keep the extractor's own
+	}
 	if body == "" {
 		return fail(ErrNoText)
 	}
@@ -190,3 +193,45 @@ func Paragraphs(text string) string {
 }
 
 func oneLine(s string) string { return item.FoldSpace(s) }
+
+// blockTags end a paragraph.
+var blockTags = map[string]bool{
+	"p": true, "div": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"li": true, "ul": true, "ol": true, "dl": true, "dt": true, "dd": true, "blockquote": true, "pre": true,
+	"table": true, "tr": true, "td": true, "th": true, "section": true, "article": true, "figure": true,
+	"figcaption": true, "header": true, "footer": true, "hr": true, "br": true, "head": true, "body": true,
+	"caption": true, "details": true, "summary": true,
+}
+
+// blockText is the text of n, a line break at each block element's edges,
+// so that its paragraphs stay paragraphs.
+func blockText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if n.Data == "script" || n.Data == "style" {
+				return
+			}
+		}
+		block := n.Type == html.ElementNode && blockTags[n.Data]
+		if block {
+			b.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if block {
+			b.WriteByte('\n')
+		}
+	}
+	walk(n)
+	return b.String()
+}
