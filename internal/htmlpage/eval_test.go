@@ -200,3 +200,40 @@ func f1(p, r float64) float64 {
 	}
 	return 2 * p * r / (p + r)
 }
+
+// BenchmarkBenchmarkPages extracts the 136 shared benchmark pages per
+// iteration and reports evaluate.py's precision, recall and F1 as metrics,
+// with the per-page figures logged (make bench prints both).
+func BenchmarkBenchmarkPages(b *testing.B) {
+	dir := testenv.Shared(b, "corpus/article-extraction-benchmark-pages")
+	truth := loadTruth(b, dir)
+	pages := make([][]byte, len(truth))
+	for i, tp := range truth {
+		pages[i] = readGz(b, filepath.Join(dir, "html", tp.ID+".html.gz"))
+	}
+	b.ResetTimer()
+	var ms []tpFpFn
+	for range b.N {
+		ms = ms[:0]
+		for i, tp := range truth {
+			body := ""
+			if it, err := Parse(Page{File: tp.ID + ".html.gz"}, pages[i]); err == nil {
+				body = it.Body
+			}
+			ms = append(ms, shingleMatch(tp.ArticleBody, body))
+		}
+	}
+	b.StopTimer()
+	p, r, f := scores(ms)
+	b.ReportMetric(p, "precision")
+	b.ReportMetric(r, "recall")
+	b.ReportMetric(f, "F1")
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(truth)), "ms/page")
+	if b.N == 1 {
+		var report strings.Builder
+		for i, m := range ms {
+			fmt.Fprintf(&report, "%s  P=%.3f R=%.3f F1=%.3f  %s\n", truth[i].ID[:12], precision(m), recall(m), f1(precision(m), recall(m)), truth[i].URL)
+		}
+		b.Logf("article-body extraction, per page (evaluate.py's shingle matching):\n%s", report.String())
+	}
+}
