@@ -124,7 +124,7 @@ func TestFragment(t *testing.T) {
 }
 
 // readmeCursor is the next cursor of README's example search.
-const readmeCursor = "eyJzIjoicmVsZXZhbmNlIiwiayI6WyIwLjEyMzc4Njc2NzAwNDkwMjQ5IiwiYWFmODU0MWFkMGY1NGM0YSJdLCJmIjoiMXMxZjV4dWQxdXo3dCJ9"
+const readmeCursor = "eyJzIjoicmVsZXZhbmNlIiwiayI6WyIwLjA5NTgxMzc3OTY3MTQ0MzE0IiwidDljODQ3MTc2ZmRkMTJmNCJdLCJmIjoiMTZsbzhsbm9xc2tvOSJ9"
 
 // TestFacetLines: the top values, "and N more", wrapped at the width under
 // the first value; months over years add up to years.

@@ -34,8 +34,10 @@ const errCursorElsewhere = "this cursor continues another search (its query, fil
 func fingerprint(r Request, p *plan) string {
 	h := fnv.New64a()
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	regions := slices.Sorted(slices.Values(p.regions)) // any of them: the order does not matter
-	for _, part := range []string{p.node.String(), norm(r.From), norm(r.To), strings.Join(regions, "\x1f"), p.kind, p.sort} {
+	// Any of the regions (sources) matches: their order does not matter.
+	regions := slices.Sorted(slices.Values(p.regions))
+	sources := slices.Sorted(slices.Values(p.sources))
+	for _, part := range []string{p.node.String(), norm(r.From), norm(r.To), strings.Join(regions, "\x1f"), strings.Join(sources, "\x1f"), p.kind, p.sort} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

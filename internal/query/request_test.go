@@ -171,12 +171,12 @@ func cursorOf(t *testing.T, r Request, keys ...string) string {
 // whatever its page, limit or facets and however the same search is
 // spelled, and is refused by any other.
 func TestCursorBelongsToItsSearch(t *testing.T) {
-	from := Request{Query: "oil  AND gas", From: "1987-03-01", To: "7d", Regions: []string{"Europe", "Asia"}, Kind: "article", Sort: "newest"}
+	from := Request{Query: "oil  AND gas", From: "1987-03-01", To: "7d", Regions: []string{"Europe", "Asia"}, Sources: []string{"Reuters"}, Kind: "article", Sort: "newest"}
 	c := cursorOf(t, from, "1987-03-02T00:00:00Z", "a1")
 	same := []Request{
 		from,
-		{Query: "oil AND gas", From: "1987-03-01", To: " 7d", Regions: []string{"asia", "EUROPE"}, Kind: "Article", Sort: "newest", Limit: 50, Facets: []string{"region"}},
-		{Query: "oil gas", From: "1987-03-01", To: "7d", Regions: []string{"Europe", "Asia", "europe"}, Kind: "article", Sort: "newest"},
+		{Query: "oil AND gas", From: "1987-03-01", To: " 7d", Regions: []string{"asia", "EUROPE"}, Sources: []string{"reuters"}, Kind: "Article", Sort: "newest", Limit: 50, Facets: []string{"region"}},
+		{Query: "oil gas", From: "1987-03-01", To: "7d", Regions: []string{"Europe", "Asia", "europe"}, Sources: []string{"Reuters"}, Kind: "article", Sort: "newest"},
 	}
 	for _, r := range same {
 		r.After = c
@@ -190,6 +190,7 @@ func TestCursorBelongsToItsSearch(t *testing.T) {
 		"to":     {To: "8d"},
 		"region": {Regions: []string{"Europe"}},
 		"kind":   {Kind: "teaser"},
+		"source": {Sources: []string{"AP"}},
 		"none":   {Query: "", From: "", To: "", Regions: nil, Kind: ""},
 	}
 	for name, diff := range other {
@@ -205,6 +206,8 @@ func TestCursorBelongsToItsSearch(t *testing.T) {
 			r.Regions = diff.Regions
 		case "kind":
 			r.Kind = diff.Kind
+		case "source":
+			r.Sources = diff.Sources
 		case "none":
 			r = Request{Sort: "newest"}
 		}

@@ -14,7 +14,8 @@
 // lines). In the expected text:
 //   - a last line ending in "(exit N)" after spaces expects exit status N;
 //   - a line "..." stands for any number of lines;
-//   - timings, sizes, rates and cursors are compared as placeholders.
+//   - timings, sizes and rates are compared as placeholders (cursors are
+//     not: a stale one in the README would be refused).
 //
 // A block whose commands build demo.bleve themselves starts without it.
 package readme

@@ -176,7 +176,6 @@ var volatile = []struct {
 	{regexp.MustCompile(`\bin \d+(\.\d+)?s\b`), "in Ns"},
 	{regexp.MustCompile(`\b[\d,]+ items/s\b`), "N items/s"},
 	{regexp.MustCompile(`\b\d+(\.\d+)? (B|KiB|MiB|GiB)\b`), "N KiB"},
-	{regexp.MustCompile(`\beyJ[A-Za-z0-9_-]+`), "CURSOR"},
 }
 
 func normalize(l string) string {

@@ -446,6 +446,21 @@ func testFlow(t *testing.T, b *browser, base string) {
 		t.Errorf("script from the index ran: window.__xss = %s", xss)
 	}
 
+	// A misspelt query offers the spelling the index knows, as a link that
+	// runs it; what the server notes is shown.
+	b.open(t, base+"/?q=refinary")
+	b.wait(t, "did you mean", `!document.querySelector("#dym").hidden`)
+	if dym := b.eval(t, `document.querySelector("#dym").textContent`); dym != "Did you mean refinery?" {
+		t.Errorf("did you mean: %q", dym)
+	}
+	b.step(t, "follow the suggestion", chromedp.Click(chromedp.CSS("#dym a")))
+	b.wait(t, "suggestion searched", `location.search === "?q=refinery" && document.querySelectorAll("#hits .hit").length > 0 && document.querySelector("#dym").hidden`)
+	b.open(t, base+"/?q=oil&region=Eurpoe")
+	b.wait(t, "notes", `!document.querySelector("#notes").hidden`)
+	if note := b.eval(t, `document.querySelector("#notes li").textContent`); !strings.Contains(note, `"eurpoe"`) || !strings.Contains(note, "Europe") {
+		t.Errorf("note for an unknown region: %q", note)
+	}
+
 	// A bad parameter shows the server's message.
 	b.step(t, "bad date", chromedp.Navigate(base+"/?q=oil&from=1987-13-45"))
 	b.wait(t, "error shown", `!document.querySelector("#error").hidden && document.querySelector("#error").textContent.startsWith("from: ")`)
