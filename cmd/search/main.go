@@ -252,7 +252,7 @@ func (p *printer) response(r *query.Response, req query.Request) {
 		p.printf("\n")
 		for _, name := range query.FacetNames() {
 			if vs, ok := r.Facets[name]; ok {
-				p.facet(facetTitles[name], vs)
+				p.facet(facetTitle(name), vs)
 			}
 		}
 	}
@@ -261,8 +261,14 @@ func (p *printer) response(r *query.Response, req query.Request) {
 	}
 }
 
-// facetTitles are the facets' headings in the text output.
-var facetTitles = map[string]string{"region": "Regions", "kind": "Kinds", "month": "Months", "source": "Sources"}
+// facetTitle is a facet's heading in the text output: Regions, Kinds,
+// Months, Sources.
+func facetTitle(name string) string {
+	if name == "" {
+		return ""
+	}
+	return strings.ToUpper(name[:1]) + name[1:] + "s"
+}
 
 // facetShown is how many values a facet line shows before "and N more"
 // (--json has them all).
@@ -273,7 +279,7 @@ const facetShown = 10
 // the first value. Months are all shown, in order, and over more than two
 // years add up to years.
 func (p *printer) facet(name string, vs []query.FacetValue) {
-	dates := name == facetTitles["month"]
+	dates := name == facetTitle("month")
 	if dates && len(vs) > 24 {
 		name, vs = "Years", byYear(vs)
 	}
