@@ -148,6 +148,9 @@ func searchRun(ctx context.Context, opts *searchOptions) error {
 	for _, n := range resp.Notes {
 		fmt.Fprintf(opts.IO.Err, "search: %s\n", n)
 	}
+	if resp.DidYouMean != "" {
+		fmt.Fprintf(opts.IO.Err, "Did you mean %s?\n", resp.DidYouMean)
+	}
 	return p.err
 }
 

@@ -34,6 +34,12 @@ func TestMain(m *testing.M) {
 	if benchTmp != "" {
 		os.RemoveAll(benchTmp)
 	}
+	if pagesIdx != nil {
+		pagesIdx.Close()
+	}
+	if pagesTmp != "" {
+		os.RemoveAll(pagesTmp)
+	}
 	os.Exit(code)
 }
 

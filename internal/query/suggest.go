@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -88,16 +89,31 @@ func (s *Searcher) closestWord(w string) string {
 			nearest = append(nearest, e.Term)
 		}
 	}
-	best, bestCount := "", 0
+	// Of the nearest, a word of the same letters (the typo swapped two)
+	// first, then the most frequent.
+	best, bestCount, bestSame := "", 0, false
 	for _, term := range nearest {
-		if c := s.docFreq(schema.FieldWords, term); c > bestCount {
-			best, bestCount = term, c
+		c := s.docFreq(schema.FieldWords, term)
+		same := sameLetters(w, term)
+		if same && !bestSame || same == bestSame && c > bestCount {
+			best, bestCount, bestSame = term, c, same
 		}
 	}
 	if best == "" || bestCount < 10*own || bestCount < 2 {
 		return ""
 	}
 	return best
+}
+
+// sameLetters reports whether a and b hold the same letters, in any order.
+func sameLetters(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	slices.Sort(ra)
+	slices.Sort(rb)
+	return slices.Equal(ra, rb)
 }
 
 // docFreq is the number of items whose field holds term.

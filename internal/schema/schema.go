@@ -9,7 +9,9 @@
 // IndexAnalyzer; their words as written also make one field, words
 // (WordsAnalyzer: index only, no norms, no term vectors), which prefixes,
 // wildcards, fuzzy terms and did-you-mean read. The rules, each chosen on the
-// shared corpora (internal/query's TestAnalysisRules prints the counts):
+// shared corpora (internal/query's TestAnalysisRules prints the counts; in
+// the Reuters-21578 articles: 10,484 tickers "<X.Y>", 10,888 dotted
+// abbreviations, 16 words joined by '&', 54,235 numbers with '.' or ','):
 //
 //   - Words are UAX #29 words (bleve's unicode tokenizer), plus one join:
 //     words linked by '&' with nothing between are one token ("AT&T", "S&P",
