@@ -99,14 +99,15 @@ func Parse(p Page, data []byte) (item.Item, error) {
 		return fail(ErrNoText)
 	}
 	it := item.Item{
-		Kind:    item.Article,
-		Title:   title,
-		Body:    body,
-		Summary: oneLine(md.Description),
-		Byline:  oneLine(md.Author),
-		Source:  oneLine(md.Sitename),
-		URL:     md.URL,
-		File:    p.File,
+		Kind:     item.Article,
+		Title:    title,
+		Body:     body,
+		Summary:  oneLine(md.Description),
+		Byline:   oneLine(md.Author),
+		Source:   oneLine(md.Sitename),
+		URL:      md.URL,
+		Language: md.Language,
+		File:     p.File,
 	}
 	if it.URL == "" {
 		it.URL = p.URL

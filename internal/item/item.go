@@ -54,6 +54,9 @@ type Item struct {
 	ReadMinutes int    `json:"read_minutes,omitempty"`
 	Source      string `json:"source,omitempty"`
 	URL         string `json:"url,omitempty"`
+	// Language is the ISO 639-1 code of the article's language, when its
+	// reader tells it (an HTML page). The index does not keep it yet.
+	Language string `json:"language,omitempty"`
 	// File is the page file's base name, or its path inside an archive.
 	File string `json:"file,omitempty"`
 	// Pages counts the distinct pages that list a teaser.

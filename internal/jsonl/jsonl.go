@@ -75,7 +75,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // Fields lists our JSON names, the ones a field mapping may name on its left.
 var Fields = []string{
 	"id", "kind", "title", "region", "date", "dateline", "body", "summary", "caption",
-	"byline", "read_minutes", "source", "url", "file", "pages", "article_id",
+	"byline", "read_minutes", "source", "url", "language", "file", "pages", "article_id",
 }
 
 // IsField reports whether name is one of ours (see Fields).
@@ -243,6 +243,7 @@ func parse(data []byte, fields map[string]string) (item.Item, error) {
 	num("read_minutes", &it.ReadMinutes)
 	str("source", &it.Source)
 	str("url", &it.URL)
+	str("language", &it.Language)
 	str("file", &it.File)
 	num("pages", &it.Pages)
 	str("article_id", &it.ArticleID)
