@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -14,12 +13,6 @@ import (
 
 	"newsdex/internal/input"
 )
-
-// IsTerminal reports whether f is a terminal (a character device).
-func IsTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
 
 // progress reports a run: a bar on a terminal, slog lines every few seconds
 // elsewhere, nothing when w is nil. Its total comes from the walk package

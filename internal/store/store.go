@@ -50,7 +50,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/blevesearch/bleve/v2"
@@ -236,64 +235,6 @@ func DirSize(path string) (int64, error) {
 // newsdex's mapping, open for writing.
 func Create(path string) (bleve.Index, error) {
 	return bleve.NewUsing(path, schema.Mapping(), scorch.Name, scorch.Name, map[string]any{"bolt_timeout": BoltTimeout})
-}
-
-// BulkOptions tune CreateBulk.
-type BulkOptions struct {
-	// UnsafeBatch makes a batch return once it is in the index's memory,
-	// before it is written to disk. Only for an index nobody reads until the
-	// writer has waited for everything to be persisted and closed it.
-	UnsafeBatch bool
-}
-
-const asyncErrorCallback = "newsdex"
-
-// errorLog holds the first error scorch reported in the background
-// (persisting, merging) per index store folder, for BulkError.
-type errorLog struct{ m sync.Map }
-
-func (l *errorLog) record(err error, path string) { l.m.LoadOrStore(filepath.Clean(path), err) }
-
-// asyncErrors registers newsdex's callback in scorch's registry of
-// background-error callbacks, once, on first use (before the first index
-// that names it is opened), and returns the log it records into.
-var asyncErrors = sync.OnceValue(func() *errorLog {
-	l := &errorLog{}
-	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = l.record
-	return l
-})
-
-// BulkError is the first error that the index made by CreateBulk at path met
-// in the background: with UnsafeBatch, a batch's write error is reported
-// only there.
-func BulkError(path string) error {
-	if v, ok := asyncErrors().m.Load(filepath.Join(path, "store")); ok {
-		return v.(error)
-	}
-	return nil
-}
-
-// CreateBulk is Create for an offline build into a folder that is published
-// only after the build is persisted and closed (Writer.Commit). Check
-// BulkError before publishing.
-//
-// The index is made by Create and reopened with these options as run-time
-// configuration: bleve saves the configuration given at creation in
-// index_meta.json, and every later writer (index add) would inherit it.
-func CreateBulk(path string, o BulkOptions) (bleve.Index, error) {
-	idx, err := Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := idx.Close(); err != nil {
-		return nil, err
-	}
-	asyncErrors().m.Delete(filepath.Join(path, "store"))
-	cfg := map[string]any{"bolt_timeout": BoltTimeout, "asyncErrorCallbackName": asyncErrorCallback}
-	if o.UnsafeBatch {
-		cfg["unsafe_batch"] = true
-	}
-	return bleve.OpenUsing(path, cfg)
 }
 
 // SegmentFiles lists the scorch segment files (*.zap) of the index at path.
