@@ -26,7 +26,7 @@ endif
 
 # Benchmarks on the shared corpus, side by side with plain bleve and SQLite
 # FTS5 (separate modules under bench/peers); writes BENCHMARKS.md and
-# bench/results.json, at 1x, 4x, 16x and 64x (about 1M articles). About 15 minutes on 2 cores. BENCHFLAGS=-h lists the knobs
+# bench/results.json, at 1x, 4x, 16x and 64x (about 1M articles). About 20 minutes on 2 cores. BENCHFLAGS=-h lists the knobs
 # (e.g. BENCHFLAGS='-scales 1 -build-reps 1 -skip-gobench' for a quick look).
 BENCHFLAGS ?=
 bench: build

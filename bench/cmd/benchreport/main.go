@@ -62,7 +62,7 @@ func main() {
 	flag.StringVar(&c.corpus, "corpus", "../shared/corpus", "the shared corpus folder")
 	flag.StringVar(&c.bin, "bin", "bin", "folder of the built index and search binaries")
 	flag.StringVar(&scales, "scales", "1,4,16,64", "corpus sizes, as multiples of the 15,996 articles")
-	flag.StringVar(&buildReps, "build-reps", "3,3,1,1", "builds per engine at each scale")
+	flag.StringVar(&buildReps, "build-reps", "3,2,1,1", "builds per engine at each scale")
 	flag.StringVar(&queryReps, "query-reps", "300,150,50,20", "runs of each query at each scale (at most -query-budget per query)")
 	flag.DurationVar(&c.queryBudget, "query-budget", 4*time.Second, "time cap for the runs of one query")
 	flag.DurationVar(&c.httpDuration, "http-duration", 10*time.Second, "duration of each HTTP load level")
