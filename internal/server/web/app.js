@@ -510,6 +510,7 @@
       const on = s.regions.includes(name);
       const label = el("label", on ? "on" : "");
       label.htmlFor = id;
+      label.title = name; // a long name is cut with an ellipsis in the side list
       const cb = el("input");
       cb.type = "checkbox";
       cb.id = id;
