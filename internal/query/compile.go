@@ -68,12 +68,17 @@ func compile(n Node, ex *expander) bq.Query {
 				}
 				continue
 			}
-			q := compile(c, ex)
-			if q == nil {
+			if t, ok := c.(*Term); ok && hasContent && isStopWord(t) {
+				// Weighed down so that it breaks ties and no more.
+				light := *t
+				light.Boost = stopWordBoost * max(t.Boost, 1)
+				if q := compile(&light, ex); q != nil {
+					should = append(should, q)
+				}
 				continue
 			}
-			if t, ok := c.(*Term); ok && hasContent && isStopWord(t) {
-				should = append(should, q)
+			q := compile(c, ex)
+			if q == nil {
 				continue
 			}
 			must = append(must, q)
@@ -98,6 +103,9 @@ func compile(n Node, ex *expander) bq.Query {
 	}
 	return nil
 }
+
+// stopWordBoost weighs an optional stop word (TestStopWordDrift).
+const stopWordBoost = 0.01
 
 // isStopWord reports whether t is a plain word that the English stop list
 // holds ("the", "of", "it").

@@ -153,3 +153,65 @@ func TestRelevance(t *testing.T) {
 	mapAt100 := sum / float64(len(topics))
 	t.Logf("editors' topics: MAP@100 %.4f over %d topics", mapAt100, len(topics))
 }
+
+// TestStopWordDrift measures whether stop words in a query pull the ranking
+// towards themselves: for title word pairs of the shared articles, the top
+// 10 of "the w1 of w2" judged by the scores of "w1 w2": the sum of their
+// "w1 w2" scores over the sum of the "w1 w2" top 10's (1 is no drift; items
+// tied on the content words may trade places).
+func TestStopWordDrift(t *testing.T) {
+	s := NewSearcher(benchIndex(t))
+	ctx := context.Background()
+	r, err := s.Search(ctx, Request{Sort: SortOldest, Limit: 1000, Kind: "article"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ratio, same, n := 0.0, 0, 0
+	for i, h := range r.Hits {
+		if i%20 != 0 {
+			continue
+		}
+		var ws []string
+		for _, w := range strings.Fields(strings.ToLower(h.Title)) {
+			if len(w) > 3 && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == "" {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) < 2 {
+			continue
+		}
+		plain, err := s.Search(ctx, Request{Query: ws[0] + " " + ws[1], Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		with, err := s.Search(ctx, Request{Query: "the " + ws[0] + " of " + ws[1], Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		score := map[string]float64{}
+		for _, h := range plain.Hits {
+			score[h.ID] = h.Score
+		}
+		top, got := 0.0, 0.0
+		for k, h := range plain.Hits {
+			if k < 10 {
+				top += h.Score
+			}
+		}
+		for k, h := range with.Hits {
+			got += score[h.ID]
+			if k < len(plain.Hits) && h.ID == plain.Hits[k].ID {
+				same++
+			}
+		}
+		if top > 0 {
+			ratio += got / top
+			n++
+		}
+	}
+	avg := ratio / float64(max(n, 1))
+	t.Logf("stop words added to %d two-word queries: the top 10 keeps %.3f of the content words' score; %.1f of 10 in the same place", n, avg, float64(same)/float64(max(n, 1)))
+	if avg < 0.99 {
+		t.Errorf("stop words pull the ranking: %.3f of the score kept", avg)
+	}
+}

@@ -152,7 +152,7 @@ func (partsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 // compound reports whether a token is one to split: it holds '.' or '&'
 // between other characters, and a letter.
 func compound(term []byte) bool {
-	if bytes.IndexAny(term, ".&") < 0 {
+	if !bytes.ContainsAny(term, ".&") {
 		return false
 	}
 	for _, r := range string(term) {
