@@ -125,6 +125,7 @@ The index folder comes from --index DIR, else $NEWSDEX_INDEX, else ./newsdex.ble
 	fl.StringVar(&req.After, "after", "", "continue after the last hit of an earlier search (its next cursor)")
 	fl.StringVar(&facets, "facets", "", "print counts by these facets under the hits: "+strings.Join(query.FacetNames(), ",")+" (--facets alone: all)")
 	fl.Lookup("facets").NoOptDefVal = strings.Join(query.FacetNames(), ",")
+	fl.BoolVar(&req.Expand, "expand", false, "list every matching item (default: one hit per story, its best item)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the response as JSON, as GET /api/search returns it")
 	return cmd
 }

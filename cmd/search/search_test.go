@@ -112,7 +112,7 @@ func searchJSON(t *testing.T, dir string, args ...string) *query.Response {
 // hitIDs runs a query for all its hits and returns their ids, sorted.
 func hitIDs(t *testing.T, dir string, args ...string) []string {
 	t.Helper()
-	resp := searchJSON(t, dir, append([]string{"--limit", "1000"}, args...)...)
+	resp := searchJSON(t, dir, append([]string{"--limit", "1000", "--expand"}, args...)...)
 	if resp.Total != uint64(len(resp.Hits)) {
 		t.Fatalf("%q: total %d, %d hits", args, resp.Total, len(resp.Hits))
 	}
@@ -594,5 +594,43 @@ func TestPastTheEnd(t *testing.T) {
 	// The last page itself has hits and no note.
 	if resp := searchJSON(t, dir, "--limit", "3", "--page", fmt.Sprint(last)); len(resp.Hits) == 0 || resp.Notes != nil {
 		t.Errorf("last page %d: %d hits, notes %q", last, len(resp.Hits), resp.Notes)
+	}
+}
+
+// TestE2ECollapse: a default search answers one hit per story (no teaser
+// whose article is indexed, no two items of one story) with its story_size;
+// --expand lists every item; the stories' sizes add up to the items.
+func TestE2ECollapse(t *testing.T) {
+	dir, items := testIndex(t)
+	articles := map[string]bool{}
+	for _, it := range items {
+		if it.Kind == item.Article {
+			articles[it.ID] = true
+		}
+	}
+	for _, q := range []string{"", "bank", "ferry OR harbour", "rates"} {
+		resp := searchJSON(t, dir, "--limit", "1000", "--", q)
+		all := searchJSON(t, dir, "--limit", "1000", "--expand", "--", q)
+		seen := map[string]bool{}
+		sizes := 0
+		for _, h := range resp.Hits {
+			if h.StoryID == "" || h.StorySize < 1 {
+				t.Errorf("%q: hit %s has story %q of size %d", q, h.ID, h.StoryID, h.StorySize)
+			}
+			if seen[h.StoryID] {
+				t.Errorf("%q: two hits of story %s", q, h.StoryID)
+			}
+			seen[h.StoryID] = true
+			sizes += h.StorySize
+			if h.Kind == item.Teaser && articles[h.ArticleID] {
+				t.Errorf("%q: teaser %s shown though its article %s is indexed", q, h.ID, h.ArticleID)
+			}
+		}
+		if resp.Total != uint64(len(resp.Hits)) || all.Total < resp.Total {
+			t.Errorf("%q: collapsed total %d (%d hits), expanded %d", q, resp.Total, len(resp.Hits), all.Total)
+		}
+		if q == "" && sizes != len(items) {
+			t.Errorf("story sizes add up to %d, want the %d items", sizes, len(items))
+		}
 	}
 }

@@ -90,6 +90,7 @@ import (
 	"newsdex/internal/item"
 	"newsdex/internal/schema"
 	"newsdex/internal/store"
+	"newsdex/internal/story"
 )
 
 // Options tune Build and Add.
@@ -423,6 +424,14 @@ type runner struct {
 	teasers  map[string]*teaser
 	added    []newArticle // Add only
 
+	// Stories (stories.go): the features of every item of the run, the
+	// story ids articles came with, and the items to write once their
+	// stories are known.
+	group      *story.Grouper
+	given      map[string]string // article id -> story id given with it
+	pending    []pendingDoc
+	pendingIDs map[string]bool
+
 	files, pages, skipped int
 	records               int // items read, duplicates included
 	nTeasers              int
@@ -452,6 +461,8 @@ func newRunner(ctx context.Context, idx bleve.Index, write func([]doc) error, op
 		articles: map[uint64]struct{}{},
 		heads:    map[uint64]string{},
 		teasers:  map[string]*teaser{},
+		group:    story.NewGrouper(),
+		given:    map[string]string{},
 	}
 	r.prog = newProgress(opt.Progress, opt.Terminal)
 	r.startWorker()
@@ -587,7 +598,16 @@ func (r *runner) article(it item.Item) error {
 	}
 	it.Kind = item.Article
 	it.Pages, it.ArticleID = 0, ""
-	return r.index(it.ID, schema.Document(&it), len(it.Body)+len(it.Title)+len(it.Caption)+len(it.Byline))
+	// Written now under a story of its own (or the one it came with); the
+	// story step rewrites the few whose story turns out otherwise.
+	f := story.Of(&it)
+	r.group.Add(f, it.StoryID)
+	if it.StoryID != "" {
+		r.given[it.ID] = it.StoryID
+	} else {
+		it.StoryID = story.ID(it.ID)
+	}
+	return r.index(it.ID, schema.StoryDocument(&it, &f, false), len(it.Body)+len(it.Title)+len(it.Caption)+len(it.Byline))
 }
 
 func (r *runner) teaser(it item.Item, fromPage bool, pageKey string) {
@@ -681,6 +701,9 @@ func (r *runner) finish(readErr error) error {
 		err = r.relink()
 	}
 	if err == nil {
+		err = r.writeStories()
+	}
+	if err == nil {
 		err = r.flush()
 	}
 	if derr := r.drain(); err == nil {
@@ -729,16 +752,14 @@ func (r *runner) writeTeasers() error {
 			it.Pages = 1 // a teaser is listed at least once
 		}
 		it.ArticleID = link
-		if err := r.index(id, teaserDoc(&it, keys), len(it.Title)+len(it.Summary)); err != nil {
-			return err
-		}
+		r.later(it, keys)
 		delete(r.teasers, id) // free it as we go
 	}
 	return nil
 }
 
-func teaserDoc(it *item.Item, keys []string) map[string]any {
-	doc := schema.Document(it)
+func teaserDoc(it *item.Item, f *story.Features, member bool, keys []string) map[string]any {
+	doc := schema.StoryDocument(it, f, member)
 	if len(keys) > 0 {
 		doc[schema.FieldPageKeys] = strings.Join(keys, " ")
 	}
@@ -815,13 +836,6 @@ func (r *runner) linkInIndex(day, title string) (string, error) {
 // relink points stored teasers that this Add did not touch at its new
 // articles, where one is now the teaser's article (none linked, or a larger id).
 func (r *runner) relink() error {
-	if err := r.flush(); err != nil { // teasers of this run are in first
-		return err
-	}
-	if err := r.drain(); err != nil {
-		return err
-	}
-	r.startWorker()
 	done := map[string]bool{}
 	for _, a := range r.added {
 		if done[item.HeadlineKey(a.day, a.title)] {
@@ -834,13 +848,11 @@ func (r *runner) relink() error {
 			return err
 		}
 		for i, t := range teasers {
-			if t.ArticleID != "" && t.ArticleID <= link {
+			if (t.ArticleID != "" && t.ArticleID <= link) || r.isPending(t.ID) {
 				continue
 			}
 			t.ArticleID = link
-			if err := r.index(t.ID, teaserDoc(&t, keys[i]), len(t.Title)+len(t.Summary)); err != nil {
-				return err
-			}
+			r.later(t, keys[i])
 		}
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	"newsdex/internal/input"
 	"newsdex/internal/item"
 	"newsdex/internal/store"
+	"newsdex/internal/story"
 )
 
 var day1 = time.Date(1987, 3, 2, 0, 0, 0, 0, time.UTC)
@@ -156,9 +157,29 @@ func TestBuild(t *testing.T) {
 	for _, a := range []item.Item{a1, a2, a2b, a3} {
 		w := a
 		w.EnsureID()
+		w.StoryID = got[w.ID].StoryID // checked below
 		if diff := cmp.Diff(w, got[w.ID]); diff != "" {
 			t.Errorf("article %q (-want +got):\n%s", a.Title, diff)
 		}
+	}
+
+	// Stories: a teaser is in its article's story; two articles with one
+	// headline the same day and no text to compare are one story; the
+	// others are stories of their own.
+	storyOf := func(it item.Item) string { return got[id(it)].StoryID }
+	for _, c := range []struct {
+		a, b item.Item
+		same bool
+	}{
+		{t1, a2, true}, {a2, a2b, true}, {t3, a3, true}, {t4, a3, true},
+		{a1, a2, false}, {t2, a1, false}, {a1, a3, false},
+	} {
+		if (storyOf(c.a) == storyOf(c.b)) != c.same || storyOf(c.a) == "" {
+			t.Errorf("stories of %q (%s) and %q (%s): same %v, want %v", c.a.Title, storyOf(c.a), c.b.Title, storyOf(c.b), !c.same, c.same)
+		}
+	}
+	if s := storyOf(a1); s != story.ID(id(a1)) {
+		t.Errorf("story of a lone article %s, want %s", s, story.ID(id(a1)))
 	}
 
 	// Stats.

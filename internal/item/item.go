@@ -63,6 +63,9 @@ type Item struct {
 	Pages int `json:"pages,omitempty"`
 	// ArticleID links a teaser to the indexed article with the same headline and day.
 	ArticleID string `json:"article_id,omitempty"`
+	// StoryID is the story the item belongs to (package story): its teasers,
+	// versions and re-sends share it.
+	StoryID string `json:"story_id,omitempty"`
 }
 
 // Day is the item's date as YYYY-MM-DD in UTC.

@@ -34,6 +34,10 @@ type Request struct {
 	// Facets is "facets": the facets to count over the whole result set,
 	// any of FacetNames(); none when empty.
 	Facets []string
+	// Expand is "expand=true": every matching item. Without it a search
+	// answers one hit per story (its representative), and the total, the
+	// facets and the pages count stories.
+	Expand bool
 }
 
 // ParamError is a bad request parameter, named by its HTTP name: q, from, to,
@@ -84,6 +88,7 @@ type plan struct {
 	after     []string // bleve search_after keys
 	search    string   // the fingerprint of the search, in its cursors
 	facets    map[string]bool
+	expand    bool
 }
 
 // Validate checks r and returns the first problem as a *ParamError, or nil.
@@ -105,6 +110,7 @@ func (r Request) plan(now time.Time) (*plan, error) {
 	}
 	p.node = node
 	p.query = Compile(node)
+	p.expand = r.Expand
 
 	if p.from, err = parseTime(r.From, false, now); err != nil {
 		return nil, &ParamError{"from", err.Error()}

@@ -51,6 +51,8 @@ type Hit struct {
 	// Highlights holds for "title" and "body" (or "summary") the best
 	// fragment, HTML-escaped, with matched terms in <mark>...</mark>.
 	Highlights map[string][]string `json:"highlights"`
+	// StorySize is the number of items of the hit's story (story_id).
+	StorySize int `json:"story_size,omitempty"`
 }
 
 // Facets counts the whole result set by the facets a request asks for
@@ -90,7 +92,7 @@ var loadFields = []string{
 	schema.FieldKind, schema.FieldTitle, schema.FieldRegion, schema.FieldDate,
 	schema.FieldDateline, schema.FieldSummary, schema.FieldCaption, schema.FieldByline,
 	schema.FieldReadMinutes, schema.FieldSource, schema.FieldURL, schema.FieldFile,
-	schema.FieldPages, schema.FieldArticleID, schema.FieldBody,
+	schema.FieldPages, schema.FieldArticleID, schema.FieldStoryID, schema.FieldBody,
 }
 
 // Highlighted fields.
@@ -134,6 +136,9 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	}
 	for _, h := range hits {
 		resp.Hits = append(resp.Hits, newHit(h))
+	}
+	if err := s.storySizes(ctx, resp.Hits); err != nil {
+		return nil, err
 	}
 	if more && len(hits) > 0 {
 		resp.Next = nextCursor(p, hits[len(hits)-1])
@@ -203,6 +208,25 @@ func buildQuery(p *plan) bq.Query {
 		filters = append(filters, d)
 	}
 	var main bq.Query
+	if !p.expand {
+		// One hit per story: its other items carry story_member.
+		m := bleve.NewTermQuery(schema.MemberValue)
+		m.SetField(schema.FieldStoryMember)
+		b := bleve.NewBooleanQuery()
+		if len(conj) == 0 {
+			conj = append(conj, bleve.NewMatchAllQuery())
+		}
+		if len(conj) == 1 {
+			b.AddMust(conj[0])
+		} else {
+			b.AddMust(bleve.NewConjunctionQuery(conj...))
+		}
+		b.AddMustNot(m)
+		for _, f := range filters {
+			b.AddFilter(f)
+		}
+		return b
+	}
 	switch len(conj) {
 	case 0:
 		if len(filters) == 1 {

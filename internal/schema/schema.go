@@ -56,7 +56,7 @@ import (
 
 // Version is the mapping version. Bump it whenever the mapping or the document
 // layout changes: an index stamped with another version must be rebuilt.
-const Version = 6
+const Version = 7
 
 // versionKey is the bleve internal key that holds the mapping version.
 const versionKey = "newsdex.mapping_version"
@@ -239,6 +239,7 @@ func Mapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(FieldURL, storedOnly())
 	doc.AddFieldMappingsAt(FieldFile, storedOnly())
 	doc.AddFieldMappingsAt(FieldPageKeys, storedOnly())
+	addStoryFields(doc)
 
 	m.DefaultMapping = doc
 	m.DefaultField = FieldBody
@@ -320,6 +321,7 @@ func Document(it *item.Item) map[string]any {
 	put(FieldURL, it.URL)
 	put(FieldFile, it.File)
 	put(FieldArticleID, it.ArticleID)
+	put(FieldStoryID, it.StoryID)
 	d[FieldFacets] = FacetTerms(it)
 	var words []any
 	for _, v := range []string{it.Title, it.Body, it.Summary, it.Caption} {
@@ -366,6 +368,7 @@ func FromFields(id string, f map[string]any) item.Item {
 		File:        str(FieldFile),
 		Pages:       num(FieldPages),
 		ArticleID:   str(FieldArticleID),
+		StoryID:     str(FieldStoryID),
 	}
 	if t, err := time.Parse(time.RFC3339, str(FieldDate)); err == nil {
 		it.Date = t.UTC()

@@ -95,7 +95,7 @@ func (s *Server) unavailable(err error) *Error {
 // the search command.
 var searchParams = map[string]bool{
 	"q": true, "from": true, "to": true, "region": true, "source": true, "kind": true,
-	"sort": true, "limit": true, "page": true, "after": true, "facets": true,
+	"sort": true, "limit": true, "page": true, "after": true, "facets": true, "expand": true,
 }
 
 // parseSearch turns the query string of /api/search into a request. Only
@@ -109,7 +109,7 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	}
 	for name, vs := range vals {
 		if !searchParams[name] {
-			return req, &query.ParamError{Param: name, Msg: "unknown parameter (want q, from, to, region, source, kind, sort, limit, page, after or facets)"}
+			return req, &query.ParamError{Param: name, Msg: "unknown parameter (want q, from, to, region, source, kind, sort, limit, page, after, facets or expand)"}
 		}
 		if name != "region" && name != "source" && len(vs) > 1 {
 			return req, &query.ParamError{Param: name, Msg: "given more than once"}
@@ -131,6 +131,13 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 	req.Kind = vals.Get("kind")
 	req.Sort = vals.Get("sort")
 	req.After = vals.Get("after")
+	switch e := vals.Get("expand"); e {
+	case "", "false", "0":
+	case "true", "1":
+		req.Expand = true
+	default:
+		return req, &query.ParamError{Param: "expand", Msg: fmt.Sprintf("must be true or false, not %q", e)}
+	}
 	if len(req.After) > 4*s.opts.MaxQueryLen {
 		return req, &query.ParamError{Param: "after", Msg: "too long"}
 	}
