@@ -202,10 +202,25 @@ type source struct {
 	// options given, input with the progress hooks added.
 	readInput func(ctx context.Context, in input.Options, fn func(input.Record) error) error
 	input     input.Options
+	// again says the input can be read twice (no stdin): a build reads it
+	// once to decide the stories, then to index (stories.go).
+	again bool
+}
+
+// each reads the input without the progress hooks.
+func (src source) each(ctx context.Context, fn func(input.Record) error) error {
+	if src.readInput != nil {
+		return src.readInput(ctx, src.input, fn)
+	}
+	return src.read(ctx, fn)
 }
 
 func readPaths(paths []string, opt Options) source {
-	return source{paths: paths, check: func() error {
+	again := true
+	for _, p := range paths {
+		again = again && p != "-"
+	}
+	return source{paths: paths, again: again, check: func() error {
 		for _, p := range paths {
 			if p == "-" {
 				continue
@@ -285,6 +300,13 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 
 	r := newRunner(ctx, idx, write, opt, add)
 	defer r.prog.stop()
+	if !add && src.again {
+		r.prog.phase("stories")
+		if err = r.prepass(ctx, src); err != nil {
+			return sum, err
+		}
+		r.prog.phase("reading")
+	}
 	var readErr error
 	if src.readInput != nil {
 		in := src.input
@@ -431,6 +453,7 @@ type runner struct {
 	given      map[string]string // article id -> story id given with it
 	pending    []pendingDoc
 	pendingIDs map[string]bool
+	final      map[string]finalStory // Build: the stories decided by prepass
 
 	files, pages, skipped int
 	records               int // items read, duplicates included
@@ -601,13 +624,18 @@ func (r *runner) article(it item.Item) error {
 	// Written now under a story of its own (or the one it came with); the
 	// story step rewrites the few whose story turns out otherwise.
 	f := story.Of(&it)
-	r.group.Add(f, it.StoryID)
-	if it.StoryID != "" {
-		r.given[it.ID] = it.StoryID
+	member := false
+	if r.final != nil {
+		it.StoryID, member = r.finalStory(it.ID, it.StoryID)
 	} else {
-		it.StoryID = story.ID(it.ID)
+		r.group.Add(f, it.StoryID)
+		if it.StoryID != "" {
+			r.given[it.ID] = it.StoryID
+		} else {
+			it.StoryID = story.ID(it.ID)
+		}
 	}
-	return r.index(it.ID, schema.StoryDocument(&it, &f, false), len(it.Body)+len(it.Title)+len(it.Caption)+len(it.Byline))
+	return r.index(it.ID, schema.StoryDocument(&it, &f, member), len(it.Body)+len(it.Title)+len(it.Caption)+len(it.Byline))
 }
 
 func (r *runner) teaser(it item.Item, fromPage bool, pageKey string) {

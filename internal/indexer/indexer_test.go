@@ -46,7 +46,7 @@ func lines(file string, its ...item.Item) []input.Record {
 }
 
 func records(recs []input.Record) source {
-	return source{read: func(ctx context.Context, fn func(input.Record) error) error {
+	return source{again: true, read: func(ctx context.Context, fn func(input.Record) error) error {
 		for _, r := range recs {
 			if err := ctx.Err(); err != nil {
 				return err

@@ -1,9 +1,12 @@
 package indexer
 
 import (
+	"context"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"newsdex/internal/input"
 	"newsdex/internal/item"
 	"newsdex/internal/schema"
 	"newsdex/internal/story"
@@ -51,6 +54,9 @@ func (r *runner) runItem(id string) bool {
 // writeStories groups the run's items into stories and writes what waits
 // for them.
 func (r *runner) writeStories() error {
+	if r.final != nil || (!r.add && r.idx == nil) {
+		return r.writeFinal()
+	}
 	feats := make([]story.Features, len(r.pending))
 	for i := range r.pending {
 		it := &r.pending[i].it
@@ -257,4 +263,99 @@ func (r *runner) search(q query.Query, size int) ([]*searchHit, error) {
 		out[i] = &searchHit{h.ID, h.Fields}
 	}
 	return out, nil
+}
+
+// finalStory is an item's story as prepass decided it.
+type finalStory struct {
+	id     string
+	member bool
+}
+
+// finalStory returns the story id and member flag of an item of a build:
+// prepass's, else the id it came with, else a story of its own.
+func (r *runner) finalStory(id, given string) (string, bool) {
+	if f, ok := r.final[id]; ok {
+		return f.id, f.member
+	}
+	if given != "" {
+		return given, false
+	}
+	return story.ID(id), false
+}
+
+// writeFinal writes the pending teasers of a build under their stories. A
+// build from stdin (read once) has no prepass: its teasers follow their
+// articles' stories as written and other stories stay of one item.
+func (r *runner) writeFinal() error {
+	for i := range r.pending {
+		p := &r.pending[i]
+		f := story.Of(&p.it)
+		member := false
+		if r.final != nil {
+			p.it.StoryID, member = r.finalStory(p.it.ID, "")
+		} else if p.it.ArticleID != "" {
+			p.it.StoryID, member = story.ID(p.it.ArticleID), true
+		} else {
+			p.it.StoryID = story.ID(p.it.ID)
+		}
+		if err := r.index(p.it.ID, teaserDoc(&p.it, &f, member, p.keys), len(p.it.Title)+len(p.it.Summary)); err != nil {
+			return err
+		}
+	}
+	r.pending = nil
+	return nil
+}
+
+// prepass reads a build's input once before indexing it and decides every
+// item's story: the features of the first copy of each article and teaser
+// (a teaser linked to the smallest article id with its headline and day, as
+// the indexing pass links it), grouped. Records that fail to read are left
+// out, as the indexing pass skips them.
+func (r *runner) prepass(ctx context.Context, src source) error {
+	g := story.NewGrouper()
+	seen := map[string]bool{}
+	var teasers []item.Item
+	heads := map[string]string{}
+	err := src.each(ctx, func(rec input.Record) error {
+		if rec.Err != nil {
+			return nil
+		}
+		for i := range rec.Items {
+			it := rec.Items[i]
+			it.EnsureID()
+			if seen[it.ID] {
+				continue
+			}
+			seen[it.ID] = true
+			if it.Kind == item.Teaser {
+				it.Body = ""
+				teasers = append(teasers, it)
+				continue
+			}
+			it.Kind = item.Article
+			it.Pages, it.ArticleID = 0, ""
+			k := item.HeadlineKey(it.Day(), it.Title)
+			if cur, ok := heads[k]; !ok || it.ID < cur {
+				heads[k] = it.ID
+			}
+			g.Add(story.Of(&it), it.StoryID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range teasers {
+		t := &teasers[i]
+		t.ArticleID = heads[item.HeadlineKey(t.Day(), t.Title)]
+		g.Add(story.Of(t), "")
+	}
+	stories, _ := g.Stories()
+	r.final = make(map[string]finalStory, len(seen))
+	for _, s := range stories {
+		for _, id := range s.Items {
+			r.final[id] = finalStory{s.ID, id != s.Best}
+		}
+	}
+	return nil
 }
