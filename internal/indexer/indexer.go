@@ -300,8 +300,14 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 
 	r := newRunner(ctx, idx, write, opt, add)
 	defer r.prog.stop()
-	if !add && src.again {
+	if !add {
 		r.prog.phase("stories")
+		if !src.again {
+			// stdin is read once: its records are kept for the second pass.
+			if src, err = replay(ctx, src); err != nil {
+				return sum, err
+			}
+		}
 		if err = r.prepass(ctx, src); err != nil {
 			return sum, err
 		}

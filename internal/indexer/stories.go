@@ -283,9 +283,8 @@ func (r *runner) finalStory(id, given string) (string, bool) {
 	return story.ID(id), false
 }
 
-// writeFinal writes the pending teasers of a build under their stories. A
-// build from stdin (read once) has no prepass: its teasers follow their
-// articles' stories as written and other stories stay of one item.
+// writeFinal writes the pending teasers of a build under their stories
+// (prepass decided them; without it, a teaser follows its article).
 func (r *runner) writeFinal() error {
 	for i := range r.pending {
 		p := &r.pending[i]
@@ -358,4 +357,29 @@ func (r *runner) prepass(ctx context.Context, src source) error {
 		}
 	}
 	return nil
+}
+
+// replay reads src once and returns a source that gives its records again,
+// as often as asked (a build from stdin, which cannot be read twice, keeps
+// its input in memory).
+func replay(ctx context.Context, src source) (source, error) {
+	var recs []input.Record
+	err := src.each(ctx, func(r input.Record) error {
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		return src, err
+	}
+	return source{paths: src.paths, again: true, read: func(ctx context.Context, fn func(input.Record) error) error {
+		for _, r := range recs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}, nil
 }

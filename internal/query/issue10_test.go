@@ -231,7 +231,7 @@ func TestIssue10Prefixes(t *testing.T) {
 		n++
 		got := map[string]bool{}
 		for page := 1; ; page++ {
-			r, err := s.Search(ctx, Request{Query: w + "*", Kind: "article", Limit: 1000, Page: page})
+			r, err := s.Search(ctx, Request{Query: w + "*", Kind: "article", Limit: 1000, Page: page, Expand: true})
 			if err != nil {
 				t.Fatal(err)
 			}
