@@ -64,6 +64,18 @@ func withFacets(bq benchQuery) (query.Request, url.Values) {
 // index at dir: three warm-up runs, then up to reps timed runs (at most
 // budget of time).
 func productQueries(dir string, reps int, budget time.Duration) ([]QueryStats, error) {
+	return productQueriesWith(dir, reps, budget, func(r query.Request) query.Request { return r })
+}
+
+// expanded is a request with expand=true: every matching item, not one hit
+// per story.
+func expanded(r query.Request) query.Request {
+	r.Expand = true
+	return r
+}
+
+// productQueriesWith is productQueries with each request changed by mod.
+func productQueriesWith(dir string, reps int, budget time.Duration, mod func(query.Request) query.Request) ([]QueryStats, error) {
 	ix, err := store.Open(dir)
 	if err != nil {
 		return nil, err
@@ -73,9 +85,10 @@ func productQueries(dir string, reps int, budget time.Duration) ([]QueryStats, e
 	ctx := context.Background()
 	var out []QueryStats
 	for _, bq := range benchQueries {
+		req := mod(bq.Req)
 		var resp *query.Response
 		for i := 0; i < 3; i++ {
-			if resp, err = s.Search(ctx, bq.Req); err != nil {
+			if resp, err = s.Search(ctx, req); err != nil {
 				return nil, fmt.Errorf("%s: %w", bq.Name, err)
 			}
 		}
@@ -83,7 +96,7 @@ func productQueries(dir string, reps int, budget time.Duration) ([]QueryStats, e
 		deadline := time.Now().Add(budget)
 		for i := 0; i < reps; i++ {
 			t := time.Now()
-			if _, err := s.Search(ctx, bq.Req); err != nil {
+			if _, err := s.Search(ctx, req); err != nil {
 				return nil, fmt.Errorf("%s: %w", bq.Name, err)
 			}
 			times = append(times, time.Since(t))

@@ -65,6 +65,8 @@ const (
 	// newsdex's default request through GET /api/search, one client, one
 	// query after the other.
 	engHTTP = "newsdex through HTTP"
+	// newsdex's request with expand=true: every item, not one hit per story.
+	engExpanded = "newsdex, expand=true"
 	// the same with every facet asked for (facets=region,kind,month).
 	engHTTPFacets = "newsdex through HTTP, all facets"
 )
@@ -97,6 +99,9 @@ type QueryStats struct {
 	P99us float64  `json:"p99_us"`
 	Total uint64   `json:"total"`
 	Top   []string `json:"top"`
+	// TopStories are the stories of Top, in order, each once (1x only: the
+	// relevance test judges by story, as newsdex answers one hit a story).
+	TopStories []string `json:"top_stories,omitempty"`
 }
 
 // ProcessTime is the wall time of whole `search` processes for one query.

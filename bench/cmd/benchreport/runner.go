@@ -96,6 +96,15 @@ func (r *runner) scaled(articles string) error {
 			var err error
 			if eng == engNewsdex {
 				qs.Queries, err = productQueries(dir, qreps, r.c.queryBudget)
+				// The cost of collapsing to one hit per story: the same
+				// requests with expand=true.
+				log.Printf("queries %s %dx (%d runs each)", engExpanded, k, qreps)
+				xs := QuerySet{Engine: engExpanded, Scale: k}
+				if xs.Queries, err = productQueriesWith(dir, qreps, r.c.queryBudget, expanded); err != nil {
+					xs.Error = err.Error()
+					r.errorf("queries %s %dx: %v", engExpanded, k, err)
+				}
+				r.res.Queries = append(r.res.Queries, xs)
 			} else {
 				qs.Queries, err = r.peerQueries(eng, dir, qreps)
 			}
@@ -116,6 +125,9 @@ func (r *runner) scaled(articles string) error {
 		}
 		if k == 1 && last[engNewsdex] != "" {
 			r.index1x = last[engNewsdex]
+			if err := storyTops(r.res, r.index1x); err != nil {
+				r.errorf("stories of the top 10s: %v", err)
+			}
 			log.Printf("query cost breakdown, newsdex 1x")
 			bd, err := breakdown(r.index1x, qreps, r.c.queryBudget/2)
 			if err != nil {

@@ -188,20 +188,52 @@ func productTopics(dir string, topics []editorsTopic) (*TopicsResult, error) {
 	defer ix.Close()
 	s := query.NewSearcher(ix)
 	res := &TopicsResult{Depth: topicDepth, MinArticles: minTopicArticles}
+	ctx := context.Background()
+	// The default request answers one hit per story, so the judging is by
+	// story: a hit is relevant when its story holds a labelled article, and
+	// the relevant set is those stories.
+	storyOf := map[string]string{}
+	story := func(id string) (string, error) {
+		if st, ok := storyOf[id]; ok {
+			return st, nil
+		}
+		it, err := s.Get(ctx, id)
+		if err != nil {
+			return "", fmt.Errorf("article %s: %w", id, err)
+		}
+		st := it.StoryID
+		if st == "" {
+			st = id
+		}
+		storyOf[id] = st
+		return st, nil
+	}
 	sum := 0.0
 	for _, t := range topics {
-		resp, err := s.Search(context.Background(), query.Request{Query: t.Query, Limit: topicDepth})
+		relevant := map[string]bool{}
+		for id := range t.Relevant {
+			st, err := story(id)
+			if err != nil {
+				return nil, fmt.Errorf("topic %s: %w", t.Topic, err)
+			}
+			relevant[st] = true
+		}
+		resp, err := s.Search(ctx, query.Request{Query: t.Query, Limit: topicDepth})
 		if err != nil {
 			return nil, fmt.Errorf("topic %s (%q): %w", t.Topic, t.Query, err)
 		}
 		ids := make([]string, 0, len(resp.Hits))
 		for _, h := range resp.Hits {
-			ids = append(ids, h.ID)
+			st := h.StoryID
+			if st == "" {
+				st = h.ID
+			}
+			ids = append(ids, st)
 		}
-		ta := TopicAP{Topic: t.Topic, Query: t.Query, Relevant: len(t.Relevant), Hits: resp.Total,
-			AP: averagePrecision(ids, t.Relevant, topicDepth)}
+		ta := TopicAP{Topic: t.Topic, Query: t.Query, Relevant: len(relevant), Hits: resp.Total,
+			AP: averagePrecision(ids, relevant, topicDepth)}
 		for _, id := range ids[:min(10, len(ids))] {
-			if t.Relevant[id] {
+			if relevant[id] {
 				ta.RelevantTop10++
 			}
 		}
@@ -254,6 +286,9 @@ func relevanceOnly(c *config) (*Results, error) {
 		return nil, err
 	}
 	res.Queries = append(res.Queries, QuerySet{Engine: engSQLite, Scale: 1, Queries: qs})
+	if err := storyTops(res, ours); err != nil {
+		return nil, err
+	}
 	log.Printf("editors' topics: %d topics", len(topics))
 	if res.Topics, err = productTopics(ours, topics); err != nil {
 		return nil, err
@@ -294,12 +329,54 @@ func renderTopics(b *strings.Builder, res *Results) {
 	p("## Relevance: the editors' topics, mean average precision at %d (1x)\n\n", t.Depth)
 	p("Reuters' editors labelled each article with its topics. For each of the %d topics with at least %d labelled articles, "+
 		"the topic's plain words (its name in Reuters' category descriptions) are the query, through newsdex's own request "+
-		"(default ranking, top %d), and its labelled articles the relevant set. AP: average precision of the top %d, "+
-		"out of at most %d relevant articles; MAP: their mean.\n\n", len(t.Topics), t.MinArticles, t.Depth, t.Depth, t.Depth)
+		"(default ranking, one hit per story, top %d), and the stories holding its labelled articles the relevant set "+
+		"(labelled: those stories). AP: average precision of the top %d, out of at most %d relevant stories; MAP: their mean.\n\n",
+		len(t.Topics), t.MinArticles, t.Depth, t.Depth, t.Depth)
 	p("**MAP@%d: %.3f** over %d topics.\n\n", t.Depth, t.MAP, len(t.Topics))
 	p("| topic | query | labelled | hits | relevant in top 10 | AP@%d |\n| --- | --- | ---: | ---: | ---: | ---: |\n", t.Depth)
 	for _, x := range t.Topics {
 		p("| %s | `%s` | %s | %s | %d | %.3f |\n", x.Topic, x.Query, thousands(int64(x.Relevant)), thousands(int64(x.Hits)), x.RelevantTop10, x.AP)
 	}
 	p("\n")
+}
+
+// storyTops fills TopStories of the 1x query sets of newsdex and the peers
+// with the stories, in newsdex's index at dir, of their top ids.
+func storyTops(res *Results, dir string) error {
+	ix, err := store.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	s := query.NewSearcher(ix)
+	memo := map[string]string{}
+	story := func(id string) string {
+		if st, ok := memo[id]; ok {
+			return st
+		}
+		st := id
+		if it, err := s.Get(context.Background(), id); err == nil && it.StoryID != "" {
+			st = it.StoryID
+		}
+		memo[id] = st
+		return st
+	}
+	for i := range res.Queries {
+		qs := &res.Queries[i]
+		if qs.Scale != 1 || (qs.Engine != engNewsdex && qs.Engine != engSQLite && qs.Engine != engBleve) {
+			continue
+		}
+		for j := range qs.Queries {
+			q := &qs.Queries[j]
+			q.TopStories = nil
+			seen := map[string]bool{}
+			for _, id := range q.Top {
+				if st := story(id); !seen[st] {
+					seen[st] = true
+					q.TopStories = append(q.TopStories, st)
+				}
+			}
+		}
+	}
+	return nil
 }
