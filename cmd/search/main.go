@@ -28,7 +28,7 @@ func main() { cli.Main(newCmdRoot) }
 // replaces the run function (tests of flag parsing).
 func newCmdRoot(ios *cli.IO) *cobra.Command {
 	root := newCmdSearch(ios, nil)
-	root.AddCommand(newCmdGet(ios, nil), newCmdServe(ios, nil))
+	root.AddCommand(newCmdGet(ios, nil), newCmdStory(ios, nil), newCmdRelated(ios, nil), newCmdServe(ios, nil))
 	return root
 }
 

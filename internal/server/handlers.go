@@ -324,3 +324,89 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		Documents  uint64 `json:"documents"`
 	}{"ready", g.Name, n})
 }
+
+// handleStory answers GET /api/stories/{id} with the story's timeline, as
+// `search story ID --json` prints it.
+func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if r.URL.RawQuery != "" {
+		s.fail(w, r, badParam("", "this route takes no parameters"))
+		return
+	}
+	if err := item.CheckID(id); err != nil {
+		s.fail(w, r, badParam("id", "id: not a valid story id"))
+		return
+	}
+	g, ok := s.acquire(w, r)
+	if !ok {
+		return
+	}
+	defer g.Release()
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	st, err := g.Searcher.Story(ctx, id)
+	if errors.Is(err, query.ErrNotFound) {
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Param: "id", Msg: fmt.Sprintf("no story with id %q", id)})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("X-Newsdex-Generation", g.Name)
+	writeJSON(w, http.StatusOK, st)
+}
+
+// handleRelated answers GET /api/items/{id}/related?limit=N with the
+// stories most like the item, as `search related ID --json` prints them.
+func (s *Server) handleRelated(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	vals, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		s.fail(w, r, badParam("", "malformed query string"))
+		return
+	}
+	limit := 0
+	for name, vs := range vals {
+		if name != "limit" {
+			s.fail(w, r, badParam(name, name+": unknown parameter (want limit)"))
+			return
+		}
+		if len(vs) > 1 {
+			s.fail(w, r, badParam(name, "limit: given more than once"))
+			return
+		}
+		n, err := strconv.Atoi(vs[0])
+		if err != nil {
+			s.fail(w, r, badParam("limit", fmt.Sprintf("limit: must be a whole number, not %q", vs[0])))
+			return
+		}
+		if n < 1 || n > s.opts.MaxLimit {
+			s.fail(w, r, badParam("limit", fmt.Sprintf("limit: %d is out of range (1 to %d)", n, s.opts.MaxLimit)))
+			return
+		}
+		limit = n
+	}
+	if err := item.CheckID(id); err != nil {
+		s.fail(w, r, badParam("id", "id: not a valid item id"))
+		return
+	}
+	g, ok := s.acquire(w, r)
+	if !ok {
+		return
+	}
+	defer g.Release()
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	rel, err := g.Searcher.Related(ctx, id, limit)
+	if errors.Is(err, query.ErrNotFound) {
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Param: "id", Msg: fmt.Sprintf("no item with id %q", id)})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("X-Newsdex-Generation", g.Name)
+	writeJSON(w, http.StatusOK, rel)
+}

@@ -24,7 +24,9 @@ func (s *Server) routes() http.Handler {
 	get("/static/{file}", s.handleStatic)
 
 	get("/api/search", s.handleSearch)
+	get("/api/items/{id:.+}/related", s.handleRelated)
 	get("/api/items/{id:.+}", s.handleItem)
+	get("/api/stories/{id:.+}", s.handleStory)
 	get("/api/stats", s.handleStats)
 
 	get("/healthz", s.handleHealth)
