@@ -239,6 +239,10 @@ func (p *printer) response(r *query.Response, req query.Request) {
 			meta = append(meta, h.Dateline)
 		}
 		meta = append(meta, h.ID)
+		if h.StoryID != "" && h.StorySize > 1 {
+			// search story ID opens it.
+			meta = append(meta, fmt.Sprintf("story %s (%d items)", h.StoryID, h.StorySize))
+		}
 		p.printf("%s\n", strings.Join(meta, " · "))
 		title := h.Title
 		if t := h.Highlights["title"]; len(t) > 0 {
