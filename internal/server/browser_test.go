@@ -331,6 +331,11 @@ func TestBrowser(t *testing.T) {
 		})
 	}
 	b.viewport(t, 1280)
+	t.Run("story", func(t *testing.T) {
+		st := httptest.NewServer(newTestServer(t, Options{}, storyFixture()))
+		defer st.Close()
+		testStory(t, b, st.URL)
+	})
 	t.Run("deep-paging", func(t *testing.T) {
 		deep := httptest.NewServer(newTestServer(t, Options{}, deepCorpus()))
 		defer deep.Close()
@@ -845,4 +850,37 @@ func testDeepPaging(t *testing.T, b *browser, base string) {
 	b.wait(t, "page 1000", `document.querySelectorAll("#hits .hit").length === 10`)
 	b.step(t, "next", chromedp.Click(chromedp.CSS("#next")))
 	b.wait(t, "page 1001", `location.search === "?page=1001" && document.querySelector("#hits .hit h3 a").dataset.id === "`+first(1001)+`"`)
+}
+
+// testStory: a card of a story of several items says "3 versions"; clicking
+// it opens the story's timeline (oldest first) and its related stories under
+// a URL of its own (?story=ID), which opens it again; a related story opens
+// in its place.
+func testStory(t *testing.T, b *browser, base string) {
+	b.open(t, base+"/?q=zembara")
+	b.wait(t, "story cards", `document.querySelector('#hits a.story-link[data-story="sc"]') !== null`)
+	if txt := b.eval(t, `document.querySelector('#hits a.story-link[data-story="sc"]').textContent`); !strings.HasPrefix(txt, "3 versions") {
+		t.Errorf("story link %q, want 3 versions", txt)
+	}
+	b.step(t, "open the story", chromedp.Click(chromedp.CSS(`#hits a.story-link[data-story="sc"]`)))
+	timeline := `document.querySelector("#item").open && document.querySelectorAll("#item-body .timeline li").length === 3`
+	b.wait(t, "timeline", timeline)
+	if u := b.eval(t, `location.search`); u != "?q=zembara&story=sc" {
+		t.Errorf("story URL %q", u)
+	}
+	order := `[...document.querySelectorAll("#item-body .timeline a[data-id]")].map(a => a.dataset.id).join(",")`
+	if got := b.eval(t, order); got != "coffee-1,coffee-2,coffee-t" {
+		t.Errorf("timeline %q, want oldest first", got)
+	}
+	related := `document.querySelector('#item-body .related a[data-story="sd"]') !== null && document.querySelector('#item-body .related a[data-story="sc"]') === null`
+	b.wait(t, "related stories", related)
+	b.shot(t, "story.png")
+
+	b.open(t, base+"/?q=zembara&story=sc")
+	b.wait(t, "timeline from the URL", timeline)
+	b.wait(t, "related from the URL", related)
+	b.step(t, "open a related story", chromedp.Click(chromedp.CSS(`#item-body .related a[data-story="sd"]`)))
+	b.wait(t, "the related story", `document.querySelector("#item").dataset.story === "sd" && location.search === "?q=zembara&story=sd" && document.querySelectorAll("#item-body .timeline li").length === 1`)
+	b.step(t, "close", chromedp.KeyEvent(kb.Escape))
+	b.wait(t, "closed", `!document.querySelector("#item").open && location.search === "?q=zembara"`)
 }

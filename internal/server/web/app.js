@@ -110,6 +110,7 @@
       regions: p.getAll("region"),
       page: Number.isFinite(page) && page > 0 ? page : 1,
       item: p.get("item") || "",
+      story: p.get("story") || "",
     };
   }
 
@@ -133,6 +134,7 @@
     const p = searchParams(s);
     if (s.page > 1) p.set("page", String(s.page));
     if (s.item) p.set("item", s.item);
+    else if (s.story) p.set("story", s.story);
     const qs = p.toString();
     return qs ? "?" + qs : location.pathname;
   }
@@ -155,6 +157,7 @@
       regions: state.regions.slice(),
       page: 1,
       item: "",
+      story: "",
     };
   }
 
@@ -453,6 +456,16 @@
     if (h.region) meta.append(el("span", "region", h.region));
     if (h.dateline) meta.append(el("span", "dateline", h.dateline));
     meta.append(el("span", "tag " + (h.kind === "teaser" ? "teaser" : "article"), h.kind === "teaser" ? "Teaser" : "Article"));
+    if (h.story_id && (h.story_size > 1 || h.pages > 0)) {
+      // "3 versions · listed on 6 pages": opens the story's timeline.
+      const parts = [];
+      if (h.story_size > 1) parts.push(h.story_size + " versions");
+      if (h.pages > 0) parts.push("listed on " + h.pages + (h.pages === 1 ? " page" : " pages"));
+      const st = el("a", "story-link", parts.join(" · "));
+      st.href = pageURL({ ...state, item: "", story: h.story_id });
+      st.dataset.story = h.story_id;
+      meta.append(st);
+    }
     li.append(meta);
 
     const h3 = el("h3");
@@ -834,13 +847,14 @@
       if (it.file) links.append(el("span", "muted", it.file));
 
       if (state.item !== id || push) {
-        state = { ...state, item: id };
+        state = { ...state, item: id, story: "" };
         if (push) {
           history.pushState(null, "", pageURL(state));
           dialogPushed = true;
         } else history.replaceState(null, "", pageURL(state));
       }
       dlg.dataset.id = id;
+      dlg.dataset.story = "";
       if (!dlg.open) dlg.showModal();
       dlg.scrollTop = 0;
       const mark = body.querySelector("mark");
@@ -852,9 +866,90 @@
     }
   }
 
+  // openStory shows a story in the dialog: its timeline (items oldest
+  // first, each opening the item) and its related stories.
+  async function openStory(id, push) {
+    try {
+      const sr = await getJSON("/api/stories/" + encodeURIComponent(id));
+      if (!sr.ok) throw new Error(sr.body.error || "status " + sr.status);
+      const st = sr.body;
+      const items = st.items || [];
+      const lead = items.find((i) => i.kind === "article") || items[items.length - 1];
+      const meta = $("item-meta");
+      meta.replaceChildren(el("span", "tag story", "Story"), el("span", null, items.length === 1 ? "1 item" : st.story_size + " items"));
+      $("item-title").textContent = (items.length && items[items.length - 1].title) || "(untitled)";
+      $("item-caption").hidden = true;
+      $("item-byline").hidden = true;
+      const body = $("item-body");
+      body.replaceChildren();
+      const ol = el("ol", "timeline");
+      for (const it of items) {
+        const li = el("li");
+        const t = el("time", null, fmtDate(it.date));
+        t.dateTime = it.date;
+        li.append(t, " ");
+        for (const v of [it.source, it.kind === "teaser" ? "Teaser" : "Article", it.pages ? "listed on " + it.pages + (it.pages === 1 ? " page" : " pages") : ""]) if (v) li.append(el("span", "muted", v), " ");
+        const a = el("a", null, it.title || "(untitled)");
+        a.href = pageURL({ ...state, story: "", item: it.id });
+        a.dataset.id = it.id;
+        li.append(a);
+        ol.append(li);
+      }
+      body.append(ol);
+      const rel = el("section", "related");
+      rel.append(el("h3", null, "Related stories"));
+      const ul = el("ul");
+      rel.append(ul);
+      body.append(rel);
+      const links = $("item-links");
+      links.replaceChildren();
+      const self = el("a", "permalink", "Link to this story");
+      self.href = pageURL({ ...state, item: "", story: id });
+      links.append(self);
+      if (state.story !== id || state.item || push) {
+        state = { ...state, item: "", story: id };
+        if (push) {
+          history.pushState(null, "", pageURL(state));
+          dialogPushed = true;
+        } else history.replaceState(null, "", pageURL(state));
+      }
+      dlg.dataset.id = "";
+      dlg.dataset.story = id;
+      if (!dlg.open) dlg.showModal();
+      dlg.scrollTop = 0;
+      if (lead) {
+        const rr = await getJSON("/api/items/" + encodeURIComponent(lead.id) + "/related?limit=5").catch(() => ({ ok: false }));
+        if (dlg.dataset.story !== id) return;
+        for (const h of (rr.ok && rr.body.hits) || []) {
+          const li = el("li");
+          const a = el("a", null, h.title || "(untitled)");
+          a.href = pageURL({ ...state, item: "", story: h.story_id });
+          if (h.story_id) a.dataset.story = h.story_id;
+          else a.dataset.id = h.id;
+          const t = el("time", "muted", fmtDate(h.date));
+          t.dateTime = h.date;
+          li.append(a, " ", t);
+          ul.append(li);
+        }
+        if (!ul.children.length) ul.append(el("li", "muted", "None."));
+      }
+    } catch (err) {
+      state = { ...state, story: "" };
+      history.replaceState(null, "", pageURL(state));
+      showError("Could not open the story: " + err.message);
+    }
+  }
+  $("item-body").addEventListener("click", (e) => {
+    const a = e.target.closest("a[data-id], a[data-story]");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    if (a.dataset.story) openStory(a.dataset.story, false);
+    else openItem(a.dataset.id, false);
+  });
+
   dlg.addEventListener("close", () => {
-    if (!state.item) return;
-    state = { ...state, item: "" };
+    if (!state.item && !state.story) return;
+    state = { ...state, item: "", story: "" };
     if (dialogPushed) {
       dialogPushed = false;
       history.back();
@@ -881,7 +976,7 @@
     });
   }
   $("clear").addEventListener("click", () => {
-    state = { q: "", from: "", to: "", kind: "", sort: "", regions: [], page: 1, item: "" };
+    state = { q: "", from: "", to: "", kind: "", sort: "", regions: [], page: 1, item: "", story: "" };
     $("region-filter").value = "";
     toForm(state);
     search(true);
@@ -895,17 +990,18 @@
   $("prev").addEventListener("click", () => goTo(state.page - 1));
   $("next").addEventListener("click", () => goTo(state.page + 1));
   function goTo(page) {
-    state = { ...state, page: Math.max(1, page), item: "" };
+    state = { ...state, page: Math.max(1, page), item: "", story: "" };
     search(true).then(() => {
       $("results").focus({ preventScroll: true });
       window.scrollTo({ top: 0 });
     });
   }
   $("hits").addEventListener("click", (e) => {
-    const a = e.target.closest("a[data-id]");
+    const a = e.target.closest("a[data-id], a[data-story]");
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
-    openItem(a.dataset.id, true);
+    if (a.dataset.story) openStory(a.dataset.story, true);
+    else openItem(a.dataset.id, true);
   });
   const bars = $("bars");
   bars.addEventListener("mouseover", (e) => {
@@ -934,7 +1030,8 @@
     toForm(state);
     if (searchKey(state) + "&page=" + state.page !== before) search(false);
     if (state.item && (!dlg.open || dlg.dataset.id !== state.item)) openItem(state.item, false);
-    if (!state.item && dlg.open) {
+    if (state.story && !state.item && (!dlg.open || dlg.dataset.story !== state.story)) openStory(state.story, false);
+    if (!state.item && !state.story && dlg.open) {
       dialogPushed = false;
       dlg.close();
     }
@@ -952,5 +1049,6 @@
   toForm(state);
   search(false);
   if (state.item) openItem(state.item, false);
+  else if (state.story) openStory(state.story, false);
   else if (!state.q && matchMedia("(hover: hover)").matches) fields.q.focus();
 })();
