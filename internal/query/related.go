@@ -21,6 +21,10 @@ import (
 // query: its most distinctive ones.
 const RelatedTerms = 25
 
+// maxOwnItems bounds the items of the own story whose words are read to
+// leave out the terms only it holds.
+const maxOwnItems = 50
+
 // Related is the answer of Searcher.Related: the stories most like an item,
 // one hit per story (its best matching item), the item's own story left out.
 type Related struct {
@@ -63,7 +67,10 @@ func (s *Searcher) Related(ctx context.Context, id string, limit int) (*Related,
 	own := map[string]int{}
 	if it.StoryID != "" {
 		if st, err := s.Story(ctx, it.StoryID); err == nil {
-			for _, si := range st.Items {
+			for i, si := range st.Items {
+				if i == maxOwnItems {
+					break // enough to know the story's own words
+				}
 				o, err := s.Get(ctx, si.ID)
 				if err != nil {
 					continue
