@@ -91,11 +91,14 @@ func (s *Server) unavailable(err error) *Error {
 	}
 }
 
-// searchParams are the parameters /api/search takes; each maps to a flag of
-// the search command.
-var searchParams = map[string]bool{
-	"q": true, "from": true, "to": true, "region": true, "source": true, "kind": true,
-	"sort": true, "limit": true, "page": true, "after": true, "facets": true, "expand": true,
+// isSearchParam reports whether name is a parameter /api/search takes; each
+// maps to a flag of the search command.
+func isSearchParam(name string) bool {
+	switch name {
+	case "q", "from", "to", "region", "source", "kind", "sort", "limit", "page", "after", "facets", "expand":
+		return true
+	}
+	return false
 }
 
 // parseSearch turns the query string of /api/search into a request. Only
@@ -108,7 +111,7 @@ func (s *Server) parseSearch(rawQuery string) (query.Request, *query.ParamError)
 		return req, &query.ParamError{Param: "", Msg: "malformed query string: " + err.Error()}
 	}
 	for name, vs := range vals {
-		if !searchParams[name] {
+		if !isSearchParam(name) {
 			return req, &query.ParamError{Param: name, Msg: "unknown parameter (want q, from, to, region, source, kind, sort, limit, page, after, facets or expand)"}
 		}
 		if name != "region" && name != "source" && len(vs) > 1 {
