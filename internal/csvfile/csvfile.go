@@ -70,7 +70,7 @@ func NewReader(r io.Reader, name string, fields map[string]string, tab bool) *Re
 	}
 	rd.header = header
 	rd.fields = map[string]string{}
-	for _, ours := range jsonl.Fields {
+	for _, ours := range jsonl.Fields() {
 		want, mapped := fields[ours]
 		if !mapped {
 			want = ours

@@ -63,8 +63,8 @@ import (
 // DefaultMaxPageBytes is the largest page read unless Options says otherwise.
 const DefaultMaxPageBytes = 16 << 20
 
-// Formats are the values of Options.Format ("" is "auto").
-var Formats = []string{"auto", "reuters", "text", "jsonl", "csv", "html", "warc"}
+// formats are the values of Options.Format ("" is "auto").
+var formats = [...]string{"auto", "reuters", "text", "jsonl", "csv", "html", "warc"}
 
 // ErrUnknownType is wrapped by the error for a file of no known type.
 var ErrUnknownType = errors.New("not a page, JSON lines, CSV, HTML or WARC file")
@@ -74,12 +74,12 @@ func CheckFormat(f string) error {
 	if f == "" {
 		return nil
 	}
-	for _, ok := range Formats {
+	for _, ok := range formats {
 		if f == ok {
 			return nil
 		}
 	}
-	return fmt.Errorf("format %q is not one of %s", f, strings.Join(Formats, ", "))
+	return fmt.Errorf("format %q is not one of %s", f, strings.Join(formats[:], ", "))
 }
 
 // Options tune Read.
@@ -732,7 +732,7 @@ func ParseFieldFlags(flags []string) (map[string]string, error) {
 		case !ok || ours == "" || theirs == "":
 			return nil, fmt.Errorf("%q: want ours=theirs, as in title=headline", f)
 		case !jsonl.IsField(ours):
-			return nil, fmt.Errorf("%q: %q is not one of ours (%s)", f, ours, strings.Join(jsonl.Fields, ", "))
+			return nil, fmt.Errorf("%q: %q is not one of ours (%s)", f, ours, strings.Join(jsonl.Fields(), ", "))
 		}
 		if prev, dup := m[ours]; dup {
 			return nil, fmt.Errorf("%q: %s is already mapped to %q", f, ours, prev)

@@ -72,15 +72,20 @@ func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// Fields lists our JSON names, the ones a field mapping may name on its left.
-var Fields = []string{
+// ourFields lists our JSON names, the ones a field mapping may name on its left.
+var ourFields = [...]string{
 	"id", "kind", "title", "region", "date", "dateline", "body", "summary", "caption",
 	"byline", "read_minutes", "source", "url", "language", "file", "pages", "article_id",
 }
 
-// IsField reports whether name is one of ours (see Fields).
+// Fields returns our JSON names, the ones a field mapping may name on its
+// left, in the order of the item's JSON.
+func Fields() []string { return append([]string(nil), ourFields[:]...) }
+
+// IsField reports whether name is one of our JSON names, the ones a field
+// mapping may name on its left.
 func IsField(name string) bool {
-	for _, f := range Fields {
+	for _, f := range ourFields {
 		if f == name {
 			return true
 		}
