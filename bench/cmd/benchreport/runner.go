@@ -100,9 +100,10 @@ func (r *runner) scaled(articles string) error {
 				// requests with expand=true.
 				log.Printf("queries %s %dx (%d runs each)", engExpanded, k, qreps)
 				xs := QuerySet{Engine: engExpanded, Scale: k}
-				if xs.Queries, err = productQueriesWith(dir, qreps, r.c.queryBudget, expanded); err != nil {
-					xs.Error = err.Error()
-					r.errorf("queries %s %dx: %v", engExpanded, k, err)
+				var xerr error
+				if xs.Queries, xerr = productQueriesWith(dir, qreps, r.c.queryBudget, expanded); xerr != nil {
+					xs.Error = xerr.Error()
+					r.errorf("queries %s %dx: %v", engExpanded, k, xerr)
 				}
 				r.res.Queries = append(r.res.Queries, xs)
 			} else {
