@@ -247,9 +247,30 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badParam("", "this route takes no parameters"))
 		return
 	}
+	s.byID(w, r, "item", id, func(ctx context.Context, g *Generation) error {
+		it, err := g.Searcher.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := query.WriteItemJSON(&buf, it); err != nil {
+			return err
+		}
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("X-Newsdex-Generation", g.Name)
+		_, _ = w.Write(buf.Bytes())
+		return nil
+	})
+}
+
+// byID answers a route of one item or story (what: "item" or "story"): a 400
+// for an id no index can hold (index build skips them), a 404 when find
+// returns query.ErrNotFound. find writes the answer, within the search
+// timeout, while the generation g is held.
+func (s *Server) byID(w http.ResponseWriter, r *http.Request, what, id string, find func(ctx context.Context, g *Generation) error) {
 	if err := item.CheckID(id); err != nil {
-		// No index holds such an id (index build skips them).
-		s.fail(w, r, badParam("id", "id: not a valid item id"))
+		s.fail(w, r, badParam("id", "id: not a valid "+what+" id"))
 		return
 	}
 	g, ok := s.acquire(w, r)
@@ -259,24 +280,14 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	defer g.Release()
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	it, err := g.Searcher.Get(ctx, id)
+	err := find(ctx, g)
 	if errors.Is(err, query.ErrNotFound) {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Param: "id", Msg: fmt.Sprintf("no item with id %q", id)})
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Param: "id", Msg: fmt.Sprintf("no %s with id %q", what, id)})
 		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
-		return
 	}
-	var buf bytes.Buffer
-	if err := query.WriteItemJSON(&buf, it); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Newsdex-Generation", g.Name)
-	_, _ = w.Write(buf.Bytes())
 }
 
 // handleStats answers GET /api/stats with the `index stats --json` object,
@@ -336,28 +347,15 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badParam("", "this route takes no parameters"))
 		return
 	}
-	if err := item.CheckID(id); err != nil {
-		s.fail(w, r, badParam("id", "id: not a valid story id"))
-		return
-	}
-	g, ok := s.acquire(w, r)
-	if !ok {
-		return
-	}
-	defer g.Release()
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
-	defer cancel()
-	st, err := g.Searcher.Story(ctx, id)
-	if errors.Is(err, query.ErrNotFound) {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Param: "id", Msg: fmt.Sprintf("no story with id %q", id)})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("X-Newsdex-Generation", g.Name)
-	writeJSON(w, http.StatusOK, st)
+	s.byID(w, r, "story", id, func(ctx context.Context, g *Generation) error {
+		st, err := g.Searcher.Story(ctx, id)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("X-Newsdex-Generation", g.Name)
+		writeJSON(w, http.StatusOK, st)
+		return nil
+	})
 }
 
 // handleRelated answers GET /api/items/{id}/related?limit=N with the
@@ -390,26 +388,13 @@ func (s *Server) handleRelated(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	if err := item.CheckID(id); err != nil {
-		s.fail(w, r, badParam("id", "id: not a valid item id"))
-		return
-	}
-	g, ok := s.acquire(w, r)
-	if !ok {
-		return
-	}
-	defer g.Release()
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
-	defer cancel()
-	rel, err := g.Searcher.Related(ctx, id, limit)
-	if errors.Is(err, query.ErrNotFound) {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Param: "id", Msg: fmt.Sprintf("no item with id %q", id)})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("X-Newsdex-Generation", g.Name)
-	writeJSON(w, http.StatusOK, rel)
+	s.byID(w, r, "item", id, func(ctx context.Context, g *Generation) error {
+		rel, err := g.Searcher.Related(ctx, id, limit)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("X-Newsdex-Generation", g.Name)
+		writeJSON(w, http.StatusOK, rel)
+		return nil
+	})
 }
