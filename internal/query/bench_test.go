@@ -282,3 +282,84 @@ func BenchmarkHighlightStep(b *testing.B) {
 		})
 	}
 }
+
+// reportQueries are the ten queries of make bench (bench/cmd/benchreport)
+// as it asks them: whole UTC days, the count-only query with limit=0.
+var reportQueries = []struct {
+	name string
+	req  Request
+}{
+	{"oil", Request{Query: "oil"}},
+	{"cocoa", Request{Query: "cocoa"}},
+	{"crude_prices", Request{Query: "crude prices"}},
+	{"phrase_interest_rates", Request{Query: `"interest rates"`}},
+	{"boolean_opec", Request{Query: "opec AND (output OR production) NOT saudi"}},
+	{"bank_europe", Request{Query: "bank", Regions: []string{"Europe"}}},
+	{"wheat_march", Request{Query: "wheat", From: "1987-03-01", To: "1987-03-31"}},
+	{"trade_asia_april", Request{Query: "trade", Regions: []string{"Asia Pacific"}, From: "1987-04-01", To: "1987-04-30"}},
+	{"all_15_16_march_count", Request{From: "1987-03-15", To: "1987-03-16", CountOnly: true}},
+	{"prefix_export", Request{Query: "export*"}},
+}
+
+// benchPair times two forms of each of make bench's ten queries in turns
+// (a, b, a, b, ...) so that both see the same load on a shared machine, and
+// reports the p50 of each and the ratio b/a. NEWSDEX_TEST_INDEX may name a
+// bigger index (a 16x build) to measure on.
+func benchPair(b *testing.B, an, bn string, mod func(Request) (Request, Request)) {
+	s := NewSearcher(benchIndex(b))
+	ctx := context.Background()
+	for _, q := range reportQueries {
+		ra, rb := mod(q.req)
+		b.Run(q.name, func(b *testing.B) {
+			for _, r := range []Request{ra, rb} {
+				if _, err := s.Search(ctx, r); err != nil { // warm
+					b.Fatal(err)
+				}
+			}
+			var da, db []time.Duration
+			for b.Loop() {
+				for i, r := range []Request{ra, rb} {
+					start := time.Now()
+					if _, err := s.Search(ctx, r); err != nil {
+						b.Fatal(err)
+					}
+					if i == 0 {
+						da = append(da, time.Since(start))
+					} else {
+						db = append(db, time.Since(start))
+					}
+				}
+			}
+			b.StopTimer()
+			pa, pb := median(da), median(db)
+			b.ReportMetric(pa, an+"-p50-µs")
+			b.ReportMetric(pb, bn+"-p50-µs")
+			b.ReportMetric(pb/pa, "ratio")
+		})
+	}
+}
+
+func median(ds []time.Duration) float64 {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return float64(ds[len(ds)/2].Nanoseconds()) / 1e3
+}
+
+// BenchmarkCollapseCost is issue 9's collapse cost: the default request (one
+// hit per story) over the same with expand=true, in turns.
+func BenchmarkCollapseCost(b *testing.B) {
+	benchPair(b, "expand", "collapsed", func(r Request) (Request, Request) {
+		x := r
+		x.Expand = true
+		return x, r
+	})
+}
+
+// BenchmarkFacetsCost is issue 12's facets cost: every facet asked for over
+// the default request, in turns.
+func BenchmarkFacetsCost(b *testing.B) {
+	benchPair(b, "default", "facets", func(r Request) (Request, Request) {
+		f := r
+		f.Facets = FacetNames()
+		return r, f
+	})
+}

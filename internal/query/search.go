@@ -209,23 +209,7 @@ func buildQuery(p *plan) bq.Query {
 	}
 	var main bq.Query
 	if !p.expand {
-		// One hit per story: its other items carry story_member.
-		m := bleve.NewTermQuery(schema.MemberValue)
-		m.SetField(schema.FieldStoryMember)
-		b := bleve.NewBooleanQuery()
-		if len(conj) == 0 {
-			conj = append(conj, bleve.NewMatchAllQuery())
-		}
-		if len(conj) == 1 {
-			b.AddMust(conj[0])
-		} else {
-			b.AddMust(bleve.NewConjunctionQuery(conj...))
-		}
-		b.AddMustNot(m)
-		for _, f := range filters {
-			b.AddFilter(f)
-		}
-		return b
+		return collapse(conj, filters)
 	}
 	switch len(conj) {
 	case 0:
