@@ -363,3 +363,28 @@ func BenchmarkFacetsCost(b *testing.B) {
 		return r, f
 	})
 }
+
+// BenchmarkStorySizes times setting the story sizes of one page of 10 hits:
+// posting-list counts of their story ids against a search with a facet on
+// story_id.
+func BenchmarkStorySizes(b *testing.B) {
+	s := NewSearcher(benchIndex(b))
+	ctx := context.Background()
+	resp, err := s.Search(ctx, Request{Query: "oil"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, way := range []struct {
+		name string
+		f    func(context.Context, []Hit) error
+	}{{"terms", s.storySizes}, {"facet", s.storySizesByFacet}} {
+		b.Run(way.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := way.f(ctx, resp.Hits); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -16,9 +16,44 @@ import (
 	"newsdex/internal/schema"
 )
 
-// storySizes sets the StorySize of the hits: one search counts the items of
-// their stories by a facet on story_id.
+// storySizes sets the StorySize of the hits: the number of items holding
+// each story's id, read from the index's term dictionary (a posting list's
+// count, deleted items left out), not a second search. An index without
+// that access (an alias of several) counts by a facet on story_id instead.
 func (s *Searcher) storySizes(ctx context.Context, hits []Hit) error {
+	ix, err := s.idx.Advanced()
+	if err != nil {
+		return s.storySizesByFacet(ctx, hits)
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return fmt.Errorf("search: story sizes: %w", err)
+	}
+	defer r.Close()
+	size := map[string]int{}
+	for i := range hits {
+		id := hits[i].StoryID
+		if id == "" {
+			continue
+		}
+		n, ok := size[id]
+		if !ok {
+			tfr, err := r.TermFieldReader(ctx, []byte(id), schema.FieldStoryID, false, false, false)
+			if err != nil {
+				return fmt.Errorf("search: story sizes: %w", err)
+			}
+			n = int(tfr.Count())
+			tfr.Close()
+			size[id] = n
+		}
+		hits[i].StorySize = n
+	}
+	return nil
+}
+
+// storySizesByFacet is storySizes by one search that counts the items of
+// the hits' stories by a facet on story_id.
+func (s *Searcher) storySizesByFacet(ctx context.Context, hits []Hit) error {
 	ids := map[string]bool{}
 	var qs []bq.Query
 	for _, h := range hits {
