@@ -56,7 +56,7 @@ import (
 
 // Version is the mapping version. Bump it whenever the mapping or the document
 // layout changes: an index stamped with another version must be rebuilt.
-const Version = 7
+const Version = 8
 
 // versionKey is the bleve internal key that holds the mapping version.
 const versionKey = "newsdex.mapping_version"

@@ -19,11 +19,10 @@ const (
 	FieldStoryMember = "story_member"
 	// FieldStoryKeys holds the item's story keys (story.Features.Keys): the
 	// items that may share its story are found by a term query on them.
-	// Indexed only.
+	// Indexed only. What a new item is compared with (its story.Content)
+	// is not stored: index add recomputes it from the stored title and
+	// body or summary of the few candidates (StoryFeatures).
 	FieldStoryKeys = "story_keys"
-	// FieldStoryContent is the item's story content (story.Content.String),
-	// stored only, to compare a new item with it (index add).
-	FieldStoryContent = "story_content"
 )
 
 // MemberValue is FieldStoryMember's one term.
@@ -44,18 +43,11 @@ func addStoryFields(doc *mapping.DocumentMapping) {
 		f.DocValues = false
 		doc.AddFieldMappingsAt(name, f)
 	}
-	content := bleve.NewTextFieldMapping()
-	content.Store = true
-	content.Index = false
-	content.IncludeTermVectors = false
-	content.IncludeInAll = false
-	content.DocValues = false
-	doc.AddFieldMappingsAt(FieldStoryContent, content)
 }
 
 // StoryDocument is the bleve document of an item in a story: Document with
 // the item's story id (it.StoryID), whether it is a member other than the
-// representative, its story keys and its story content.
+// representative, and its story keys.
 func StoryDocument(it *item.Item, f *story.Features, member bool) map[string]any {
 	d := Document(it)
 	if member {
@@ -64,30 +56,19 @@ func StoryDocument(it *item.Item, f *story.Features, member bool) map[string]any
 	if keys := f.Keys(); len(keys) > 0 {
 		d[FieldStoryKeys] = keys
 	}
-	if f.Content != nil {
-		d[FieldStoryContent] = f.Content.String()
-	}
 	return d
 }
 
 // StoryFields are the stored fields that StoryFeatures reads.
 func StoryFields() []string {
-	return []string{FieldKind, FieldTitle, FieldDate, FieldArticleID, FieldStoryID, FieldStoryContent}
+	return []string{FieldKind, FieldTitle, FieldDate, FieldArticleID, FieldStoryID, FieldBody, FieldSummary}
 }
 
 // StoryFeatures rebuilds an indexed item's story features from its stored
-// fields (StoryFields), and returns its story id. A bad stored content
-// leaves the item without content.
+// fields (StoryFields): story.Of of the stored item, which holds the title,
+// body and summary the features were computed from when it was written.
+// It returns them with the item's story id.
 func StoryFeatures(id string, fields map[string]any) (story.Features, string) {
 	it := FromFields(id, fields)
-	f := story.Features{
-		ID: id, Kind: it.Kind, Date: it.Date, Head: story.Headline(it.Title),
-		Version: story.Version(it.Title), ArticleID: it.ArticleID,
-	}
-	if s, _ := fields[FieldStoryContent].(string); s != "" {
-		if c, err := story.ParseContent(s); err == nil {
-			f.Content = c
-		}
-	}
-	return f, it.StoryID
+	return story.Of(&it), it.StoryID
 }

@@ -1,10 +1,7 @@
 package story
 
 import (
-	"encoding/base64"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -254,50 +251,4 @@ func (c *Content) NumbersAgree(o *Content) bool {
 func cutAbove(s []uint32, lim uint32) []uint32 {
 	i, _ := slices.BinarySearch(s, lim+1)
 	return s[:i]
-}
-
-// String encodes the content for a stored field: the signature, the
-// shingle count and the numbers in base64 (URL alphabet, no padding);
-// ParseContent reads it back.
-func (c *Content) String() string {
-	buf := make([]byte, 0, Hashes*4+4+len(c.Nums)*4)
-	for _, v := range c.Sig {
-		buf = binary.LittleEndian.AppendUint32(buf, v)
-	}
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(c.Shingles))
-	for _, v := range c.Nums {
-		buf = binary.LittleEndian.AppendUint32(buf, v)
-	}
-	return base64.RawURLEncoding.EncodeToString(buf)
-}
-
-// ErrContent is wrapped by ParseContent's errors.
-var ErrContent = errors.New("bad story content")
-
-// ParseContent reads content written by String.
-func ParseContent(text string) (*Content, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(text)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrContent, err)
-	}
-	if len(raw) < Hashes*4+4 || len(raw)%4 != 0 || len(raw) > (Hashes+1+MaxNums)*4 {
-		return nil, fmt.Errorf("%w: %d bytes", ErrContent, len(raw))
-	}
-	c := &Content{}
-	for i := range c.Sig {
-		c.Sig[i] = binary.LittleEndian.Uint32(raw[i*4:])
-	}
-	n := binary.LittleEndian.Uint32(raw[Hashes*4:])
-	if n < MinShingles || n > 1<<30 {
-		return nil, fmt.Errorf("%w: %d shingles", ErrContent, n)
-	}
-	c.Shingles = int(n)
-	for off := Hashes*4 + 4; off < len(raw); off += 4 {
-		v := binary.LittleEndian.Uint32(raw[off:])
-		if len(c.Nums) > 0 && v <= c.Nums[len(c.Nums)-1] {
-			return nil, fmt.Errorf("%w: numbers not sorted", ErrContent)
-		}
-		c.Nums = append(c.Nums, v)
-	}
-	return c, nil
 }

@@ -186,28 +186,6 @@ func TestPlace(t *testing.T) {
 	}
 }
 
-func TestContentEncoding(t *testing.T) {
-	items := readItems(t, "items.jsonl")
-	for i := range items {
-		f := Of(&items[i])
-		if f.Content == nil {
-			continue
-		}
-		c, err := ParseContent(f.Content.String())
-		if err != nil {
-			t.Fatalf("%s: %v", items[i].ID, err)
-		}
-		if d := cmp.Diff(f.Content, c); d != "" {
-			t.Errorf("%s: round trip (-want +got):\n%s", items[i].ID, d)
-		}
-	}
-	for _, bad := range []string{"", "!!", strings.Repeat("A", 10), strings.Repeat("A", 400)} {
-		if _, err := ParseContent(bad); err == nil {
-			t.Errorf("ParseContent(%.20q) succeeded", bad)
-		}
-	}
-}
-
 // TestKeysStable: the keys are stored in indexes, so they must not change
 // between versions of newsdex (a change needs a mapping version bump).
 func TestKeysStable(t *testing.T) {
@@ -236,28 +214,4 @@ func TestNumbers(t *testing.T) {
 	if !(&Content{}).NumbersAgree(&Content{}) {
 		t.Error("texts without numbers do not agree")
 	}
-}
-
-func FuzzParseContent(f *testing.F) {
-	items := readItems(f, "items.jsonl")
-	for i := range items {
-		if c := Of(&items[i]).Content; c != nil {
-			f.Add(c.String())
-		}
-	}
-	f.Add("")
-	f.Add("AAAA")
-	f.Fuzz(func(t *testing.T, s string) {
-		c, err := ParseContent(s)
-		if err != nil {
-			return
-		}
-		back, err := ParseContent(c.String())
-		if err != nil {
-			t.Fatalf("re-parse: %v", err)
-		}
-		if d := cmp.Diff(c, back); d != "" {
-			t.Fatalf("round trip (-want +got):\n%s", d)
-		}
-	})
 }
