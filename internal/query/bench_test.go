@@ -388,3 +388,23 @@ func BenchmarkStorySizes(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFacetTable times building the facet table of an index snapshot,
+// which the first search asking for facets on a snapshot pays.
+func BenchmarkFacetTable(b *testing.B) {
+	ix, err := benchIndex(b).Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok, err := buildFacetTable(context.Background(), r); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+	}
+}

@@ -77,13 +77,14 @@ func (r *Response) WriteJSON(w io.Writer) error {
 
 // Searcher answers requests over one index. It is safe for concurrent use.
 type Searcher struct {
-	idx bleve.Index
-	now func() time.Time
+	idx    bleve.Index
+	now    func() time.Time
+	tables *facetTables // the facet terms of the index's documents (facets.go)
 }
 
 // NewSearcher returns a Searcher over idx.
 func NewSearcher(idx bleve.Index) *Searcher {
-	return &Searcher{idx: idx, now: time.Now}
+	return &Searcher{idx: idx, now: time.Now, tables: &facetTables{}}
 }
 
 // The stored fields a search loads: all but body make the hit; body only
@@ -118,6 +119,15 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		p.query = q
 	}
 	req := bleveRequest(p)
+	var fc *facetCount
+	if len(p.facets) > 0 {
+		if fc, err = s.facetCounting(ctx); err != nil {
+			return nil, err
+		}
+		if fc != nil {
+			req.Query, req.Facets = countingQuery{req.Query, fc}, nil
+		}
+	}
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -147,7 +157,11 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		last := (res.Total + uint64(p.limit) - 1) / uint64(p.limit)
 		resp.Notes = append(resp.Notes, fmt.Sprintf("page %d is past the end: the last page is %d", p.offset/p.limit+1, last))
 	}
-	resp.Facets = facets(res.Facets, p.facets)
+	if fc != nil {
+		resp.Facets = facets(fc.counts, p.facets)
+	} else {
+		resp.Facets = facets(bleveFacetCounts(res.Facets), p.facets)
+	}
 	resp.Notes = append(resp.Notes, queryNotes(p.node)...)
 	resp.Notes = append(resp.Notes, s.labelNotes(schema.FacetRegion, p.regions)...)
 	resp.Notes = append(resp.Notes, s.labelNotes(schema.FacetSource, p.sources)...)
@@ -288,7 +302,19 @@ func newHit(h *search.DocumentMatch) Hit {
 	return hit
 }
 
-func facets(fr search.FacetResults, asked map[string]bool) Facets {
+// bleveFacetCounts is the count of each facet term in bleve's facet result.
+func bleveFacetCounts(fr search.FacetResults) map[string]int {
+	counts := map[string]int{}
+	if f := fr[schema.FieldFacets]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			counts[t.Term] += t.Count
+		}
+	}
+	return counts
+}
+
+// facets are the facets asked for from the count of each facet term.
+func facets(counts map[string]int, asked map[string]bool) Facets {
 	if len(asked) == 0 {
 		return nil
 	}
@@ -296,14 +322,12 @@ func facets(fr search.FacetResults, asked map[string]bool) Facets {
 	for name := range asked {
 		out[name] = []FacetValue{}
 	}
-	if f := fr[schema.FieldFacets]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			name, value, ok := schema.SplitFacetTerm(t.Term)
-			if !ok || t.Count == 0 || !asked[name] {
-				continue
-			}
-			out[name] = append(out[name], FacetValue{Value: value, Count: t.Count})
+	for term, n := range counts {
+		name, value, ok := schema.SplitFacetTerm(term)
+		if !ok || n == 0 || !asked[name] {
+			continue
 		}
+		out[name] = append(out[name], FacetValue{Value: value, Count: n})
 	}
 	for name, vs := range out {
 		if name == schema.FacetMonth {

@@ -2,9 +2,12 @@ package query
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/google/go-cmp/cmp"
 
 	"newsdex/internal/item"
 	"newsdex/internal/schema"
@@ -107,5 +110,89 @@ func TestCollapseAndStorySizes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFacetTableMatchesBleve: the facets counted from the facet table equal
+// bleve's terms facet over the same request, on an index of several
+// segments with items indexed again and deleted, collapsed and expanded;
+// the table is built once per snapshot and again after a change.
+func TestFacetTableMatchesBleve(t *testing.T) {
+	idx := newIndex(t, nil)
+	var items []item.Item
+	for i := range 60 {
+		st := fmt.Sprintf("s%d", i/3)
+		it := item.Item{ID: fmt.Sprintf("i%02d", i), Kind: item.Article, StoryID: st,
+			Date: day("1987-01-05").AddDate(0, i%7, i), Title: fmt.Sprintf("oil report %d", i), Body: "oil and wheat"}
+		if i%4 == 0 {
+			it.Kind, it.Body, it.Summary = item.Teaser, "", "wheat"
+		}
+		if i%5 != 0 {
+			it.Region = []string{"Europe", "Americas", "Asia Pacific"}[i%3]
+		}
+		if i%2 == 0 {
+			it.Source = []string{"Reuters", "AP"}[i%4/2]
+		}
+		items = append(items, it)
+	}
+	// Three batches, three segments; then some items indexed again, one deleted.
+	for start := 0; start < len(items); start += 20 {
+		b := idx.NewBatch()
+		for i := start; i < start+20; i++ {
+			member := i%3 != 0 // the first of each story of three represents it
+			if err := b.Index(items[i].ID, schema.StoryDocument(&items[i], &story.Features{}, member)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := NewSearcher(idx)
+	check := func(when string) {
+		t.Helper()
+		for _, r := range []Request{
+			{}, {Query: "oil"}, {Query: "wheat", Regions: []string{"Europe"}}, {From: "1987-03-01", To: "1987-05-31"},
+			{Query: "oil", CountOnly: true}, {Query: "oil", Sort: SortOldest, Limit: 3, Page: 2}, {Query: "zebra"},
+		} {
+			for _, expand := range []bool{false, true} {
+				r.Expand, r.Facets = expand, FacetNames()
+				got := mustSearch(t, s, r)
+				p, err := r.plan(time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := idx.Search(bleveRequest(p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := facets(bleveFacetCounts(res.Facets), p.facets)
+				if diff := cmp.Diff(want, got.Facets); diff != "" {
+					t.Errorf("%s, %+v: facets (-bleve +table):\n%s", when, r, diff)
+				}
+				if got.Total != res.Total {
+					t.Errorf("%s, %+v: total %d, bleve %d", when, r, got.Total, res.Total)
+				}
+			}
+		}
+	}
+	check("three segments") // the first search by bleve's facet, the others by the table
+	if n := len(s.tables.entries); n != 1 || s.tables.entries[0].t == nil {
+		t.Errorf("%d tables after searches of one snapshot, want 1", n)
+	}
+	b := idx.NewBatch()
+	for _, i := range []int{3, 17, 41} {
+		items[i].Region = "Middle East"
+		if err := b.Index(items[i].ID, schema.StoryDocument(&items[i], &story.Features{}, false)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Delete(items[25].ID)
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	check("items indexed again and deleted")
+	if n := len(s.tables.entries); n != 2 || s.tables.entries[1].t == nil {
+		t.Errorf("%d tables after a change, want 2", n)
 	}
 }
