@@ -829,8 +829,11 @@ func (r *runner) headlineHits(kind item.Kind, day, title string) ([]item.Item, [
 	dq.SetField(schema.FieldDate)
 	kq := bleve.NewTermQuery(string(kind))
 	kq.SetField(schema.FieldKind)
+	// The headline as a phrase of the words as written (the title field
+	// keeps no positions); the exact title is checked below.
 	pq := bleve.NewMatchPhraseQuery(title)
-	pq.SetField(schema.FieldTitle)
+	pq.Analyzer = schema.WordsQueryAnalyzer
+	pq.SetField(schema.FieldWords)
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(dq, kq, pq), 1000, 0, false)
 	req.Fields = []string{"*"}
 	res, err := r.idx.SearchInContext(r.ctx, req)

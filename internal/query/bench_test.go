@@ -249,11 +249,14 @@ func BenchmarkHighlightStep(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		var expanded map[*Term][]string
 		if hasMultiTerm(p.node) {
 			ex := newExpander(ctx, idx)
 			p.query = compile(p.node, ex)
 			ex.close()
+			expanded = ex.stems
 		}
+		m := marksOf(p.node, expanded)
 		res, err := idx.SearchInContext(ctx, bleveRequest(p))
 		if err != nil {
 			b.Fatal(err)
@@ -275,7 +278,7 @@ func BenchmarkHighlightStep(b *testing.B) {
 		b.Run(q+"/locations", func(b *testing.B) {
 			for b.Loop() {
 				for _, h := range res.Hits {
-					newHit(h)
+					newHit(h, m)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e3/float64(b.N*len(res.Hits)), "µs/hit")

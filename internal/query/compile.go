@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/schema"
@@ -49,9 +48,9 @@ func compile(n Node, ex *expander) bq.Query {
 		}
 		return anyOf(qs)
 	case *And:
-		// A stop word beside words that are not is optional: it adds to the
-		// score where it is, as a search engine's users expect of "bank of
-		// england", without demanding it of a headline that lacks it.
+		// A stop word beside words that are not is left out, as the text
+		// fields leave it out ("bank of england" is bank, england); a query
+		// of stop words only keeps them all (they search the words field).
 		hasContent := false
 		for _, c := range n.Nodes {
 			if t, ok := c.(*Term); !ok || !isStopWord(t) {
@@ -60,7 +59,7 @@ func compile(n Node, ex *expander) bq.Query {
 				}
 			}
 		}
-		var must, should, mustNot []bq.Query
+		var must, mustNot []bq.Query
 		for _, c := range n.Nodes {
 			if not, ok := c.(*Not); ok {
 				if q := compile(not.Node, ex); q != nil {
@@ -69,54 +68,77 @@ func compile(n Node, ex *expander) bq.Query {
 				continue
 			}
 			if t, ok := c.(*Term); ok && hasContent && isStopWord(t) {
-				// Weighed down so that it breaks ties and no more.
-				light := *t
-				light.Boost = stopWordBoost * max(t.Boost, 1)
-				if q := compile(&light, ex); q != nil {
-					should = append(should, q)
-				}
 				continue
 			}
-			q := compile(c, ex)
-			if q == nil {
-				continue
+			if q := compile(c, ex); q != nil {
+				must = append(must, q)
 			}
-			must = append(must, q)
 		}
-		if len(mustNot) == 0 && len(should) == 0 {
-			switch len(must) {
-			case 0:
-				return nil
-			case 1:
-				return must[0]
+		var should []bq.Query
+		if len(must) > 1 {
+			if near := adjacent(n); near != nil {
+				should = append(should, near)
 			}
-			return bleve.NewConjunctionQuery(must...)
 		}
-		if len(must) == 0 && len(should) == 0 {
-			return bq.NewBooleanQuery(nil, nil, mustNot)
+		switch {
+		case len(mustNot) > 0 || len(should) > 0:
+			return bq.NewBooleanQuery(must, should, mustNot)
+		case len(must) == 0:
+			return nil
+		case len(must) == 1:
+			return must[0]
 		}
-		b := bq.NewBooleanQuery(must, should, mustNot)
-		if len(must) == 0 {
-			b.SetMinShould(1)
-		}
-		return b
+		return bleve.NewConjunctionQuery(must...)
 	}
 	return nil
 }
 
-// stopWordBoost weighs an optional stop word (TestStopWordDrift).
-const stopWordBoost = 0.01
+// adjacentBoost weighs the words of a query found side by side (adjacent).
+const adjacentBoost = 0.3
 
-// isStopWord reports whether t is a plain word that the English stop list
-// holds ("the", "of", "it").
-func isStopWord(t *Term) bool {
-	if t.Field != "" || t.Phrase || t.Prefix || t.Wildcard || t.Fuzzy > 0 {
-		return false
+// adjacent is the optional clause that ranks first the items holding the
+// words of a query of plain words side by side, in order ("money supply"):
+// the words as a phrase in the words field. Stop words are left out of it,
+// as out of the rest of the query, so that "the money of supply" ranks as
+// "money supply" does (TestStopWordDrift). nil for a query with anything
+// else in it (fields, phrases, prefixes, NOT) or fewer than two words.
+func adjacent(n *And) bq.Query {
+	words := make([]string, 0, len(n.Nodes))
+	for _, c := range n.Nodes {
+		t, ok := c.(*Term)
+		if !ok || t.Field != "" || t.Phrase || t.Prefix || t.Wildcard || t.Fuzzy > 0 || t.Boost != 0 {
+			return nil
+		}
+		if !isStopWord(t) {
+			words = append(words, t.Text)
+		}
 	}
-	return tokenCount(en.AnalyzerName, t.Text) == 0 && tokenCount(schema.QueryAnalyzer, t.Text) > 0
+	if len(words) < 2 {
+		return nil
+	}
+	m := bleve.NewMatchPhraseQuery(strings.Join(words, " "))
+	m.Analyzer = schema.WordsQueryAnalyzer
+	m.SetField(schema.FieldWords)
+	if adjacentBoost != 1 {
+		m.SetBoost(adjacentBoost)
+	}
+	return m
 }
 
-// compileTerm compiles a word or phrase. Without a field it is the
+// wordsBoost weighs a phrase's match in the words field beside its words'
+// match in the text fields, which ranks it.
+const wordsBoost = 0.01
+
+// isStopWord reports whether t is a plain word that the English stop list
+// holds ("the", "of", "it"): one the text fields leave out.
+func isStopWord(t *Term) bool {
+	if (t.Field != "" && !schema.IsStemmed(t.Field)) || t.Phrase || t.Prefix || t.Wildcard || t.Fuzzy > 0 {
+		return false
+	}
+	return tokenCount(schema.QueryAnalyzer, t.Text) == 0 && tokenCount(schema.WordsQueryAnalyzer, t.Text) > 0
+}
+
+// compileTerm compiles a word or phrase. Without a field a word is the
 // disjunction of its queries in schema.TextFields() (title, body, summary,
 // caption), so a headline-only item is found by its title. (One combined
 // field for all four, Lucene's copy_to, was measured for mapping version 6
@@ -125,21 +147,94 @@ func isStopWord(t *Term) bool {
 // clauses, so a title match doubles a document's score, and the title's own
 // weight is kept small (0.01) so that its short field does not outweigh the
 // text.
+//
+// The text fields hold stems without stop words and no positions; the words
+// field holds every word as written, with positions (schema's package doc).
+// So a phrase matches there, exactly, word for word ("dry weather over the",
+// "to be or not to be"); in one field (title:"crude oil") it must also have
+// its words in that field. A word of stop words only ("the", "IT") searches
+// there too, and a prefix, wildcard or fuzzy term that expands to stop words
+// finds them there.
 func compileTerm(t *Term, ex *expander) bq.Query {
 	boost := t.Boost
 	if boost == 0 {
 		boost = 1
 	}
-	if t.Field != "" {
+	if t.Field != "" && !schema.IsStemmed(t.Field) {
 		return fieldQuery(t, t.Field, boost, ex)
 	}
+	if t.Phrase && tokenCount(schema.WordsQueryAnalyzer, t.Text) > 1 {
+		var phrase boostable
+		if ex != nil {
+			phrase = ex.phraseQuery(t.Text).(boostable)
+		} else {
+			m := bleve.NewMatchPhraseQuery(t.Text)
+			m.Analyzer = schema.WordsQueryAnalyzer
+			phrase = field1(m, schema.FieldWords)
+		}
+		// Ranked as its words are in the text fields (the phrase's own
+		// score in the one words field would rank it apart from the rest).
+		words := *t
+		words.Phrase = false
+		var in bq.Query
+		if t.Field == "" {
+			in = compileTerm(&words, ex)
+		} else {
+			in = fieldQuery(&words, t.Field, boost, ex)
+		}
+		phrase.SetBoost(boost * wordsBoost)
+		if in == nil {
+			phrase.SetBoost(boost)
+			return phrase
+		}
+		return bleve.NewConjunctionQuery(phrase, in)
+	}
+	fields := schema.TextFields()
+	if t.Field != "" {
+		fields = []schema.TextField{{Name: t.Field, Boost: 1}}
+	}
 	var qs []bq.Query
-	for _, tf := range schema.TextFields() {
+	for _, tf := range fields {
 		if q := fieldQuery(t, tf.Name, boost*tf.Boost, ex); q != nil {
 			qs = append(qs, q)
 		}
 	}
-	return anyOf(qs)
+	text := anyOf(qs)
+	words := wordsQuery(t, ex)
+	switch {
+	case words == nil:
+		return text
+	case text == nil:
+		words.SetBoost(boost)
+		return words
+	}
+	words.SetBoost(boost)
+	return bleve.NewDisjunctionQuery(text, words) // a prefix that expands to stop words too
+}
+
+// boostable is a query whose boost can be set.
+type boostable interface {
+	bq.Query
+	SetBoost(float64)
+}
+
+// wordsQuery is t's query in the words field when the text fields cannot
+// answer it: a word of stop words only, or a prefix, wildcard or fuzzy term
+// that expands to stop words. Otherwise nil.
+func wordsQuery(t *Term, ex *expander) boostable {
+	if t.Prefix || t.Wildcard || t.Fuzzy > 0 {
+		if ex == nil {
+			return nil
+		}
+		return ex.stopWordsQuery(t, strings.ToLower(t.Text))
+	}
+	if tokenCount(schema.QueryAnalyzer, t.Text) > 0 || tokenCount(schema.WordsQueryAnalyzer, t.Text) == 0 {
+		return nil
+	}
+	m := bleve.NewMatchQuery(t.Text)
+	m.Analyzer = schema.WordsQueryAnalyzer
+	m.SetOperator(bq.MatchQueryOperatorAnd)
+	return field1(m, schema.FieldWords)
 }
 
 // anyOf is the disjunction of qs: nil for none, the query itself for one.
@@ -161,13 +256,18 @@ func analyzerOf(field string) string {
 	return schema.QueryAnalyzer
 }
 
+// wordsAnalyzerOf is the analyzer of query words in a field as written:
+// every word, stop words too.
+func wordsAnalyzerOf(field string) string {
+	if schema.IsStemmed(field) || field == "" {
+		return schema.WordsQueryAnalyzer
+	}
+	return analyzerOf(field)
+}
+
 // fieldQuery is the query of one term in one field.
 func fieldQuery(t *Term, field string, boost float64, ex *expander) bq.Query {
-	type boosted interface {
-		bq.Query
-		SetBoost(float64)
-	}
-	var q boosted
+	var q boostable
 	lower := strings.ToLower(t.Text)
 	if schema.IsKeywordField(field) {
 		// One token, lower case: the whole label.

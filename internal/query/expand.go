@@ -28,11 +28,12 @@ type expander struct {
 	left    int
 	cache   map[string][]string // the terms of a dictionary walk
 	charged map[*Term]bool      // terms whose expansion counts already
+	stems   map[*Term][]string  // the stems each term expanded to in the text fields, for highlights
 	err     error
 }
 
 func newExpander(ctx context.Context, idx bleve.Index) *expander {
-	return &expander{ctx: ctx, idx: idx, left: MaxExpansions, cache: map[string][]string{}, charged: map[*Term]bool{}}
+	return &expander{ctx: ctx, idx: idx, left: MaxExpansions, cache: map[string][]string{}, charged: map[*Term]bool{}, stems: map[*Term][]string{}}
 }
 
 func (e *expander) close() {
@@ -41,11 +42,12 @@ func (e *expander) close() {
 	}
 }
 
-// hasMultiTerm reports whether n holds a prefix, wildcard or fuzzy term.
+// hasMultiTerm reports whether n holds a term that expands against the
+// index: a prefix, wildcard or fuzzy term, or a phrase (its words' forms).
 func hasMultiTerm(n Node) bool {
 	switch n := n.(type) {
 	case *Term:
-		return n.Prefix || n.Wildcard || n.Fuzzy > 0
+		return n.Prefix || n.Wildcard || n.Fuzzy > 0 || n.Phrase
 	case *Not:
 		return hasMultiTerm(n.Node)
 	case *And:
@@ -87,6 +89,9 @@ func (e *expander) query(t *Term, field, text string, boost float64) bq.Query {
 		seen := map[string]bool{}
 		stems := terms[:0:0]
 		for _, term := range terms {
+			if schema.IsStopWord(term) {
+				continue // not in the text fields: stopWordsQuery finds it
+			}
 			s := schema.Stem(term)
 			if !seen[s] {
 				seen[s] = true
@@ -94,6 +99,9 @@ func (e *expander) query(t *Term, field, text string, boost float64) bq.Query {
 			}
 		}
 		terms = stems
+		if _, ok := e.stems[t]; !ok {
+			e.stems[t] = stems
+		}
 	}
 	if len(terms) == 0 {
 		return bleve.NewMatchNoneQuery()
@@ -107,6 +115,100 @@ func (e *expander) query(t *Term, field, text string, boost float64) bq.Query {
 		qs = append(qs, tq)
 	}
 	return anyOf(qs)
+}
+
+// maxForms bounds the forms of one phrase word (formsOf).
+const maxForms = 64
+
+// phraseQuery is the query of a phrase in the words field: its words in
+// order, each as any form of the index with the same stem ("interest
+// rates" finds "interest rate" and "interested rates"), stop words as
+// written.
+func (e *expander) phraseQuery(text string) bq.Query {
+	ts, err := textMapping.AnalyzeText(schema.WordsQueryAnalyzer, []byte(text))
+	if err != nil || len(ts) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	terms := make([][]string, 0, len(ts))
+	for _, t := range ts {
+		w := string(t.Term)
+		if schema.IsStopWord(w) || strings.ContainsAny(w, ".&") {
+			terms = append(terms, []string{w})
+			continue
+		}
+		forms, err := e.formsOf(w)
+		if err != nil {
+			e.err = err
+			return bleve.NewMatchNoneQuery()
+		}
+		terms = append(terms, forms)
+	}
+	return bq.NewMultiPhraseQuery(terms, schema.FieldWords)
+}
+
+// formsOf lists the words of the index with the stem of w (w first), at
+// most maxForms: the dictionary entries that share the stem's and w's
+// common beginning ("rate" for rates, "happ" for happy and its stem happi).
+func (e *expander) formsOf(w string) ([]string, error) {
+	key := "forms\x00" + w
+	if f, ok := e.cache[key]; ok {
+		return f, nil
+	}
+	stem := schema.Stem(w)
+	n := 0
+	for n < len(stem) && n < len(w) && stem[n] == w[n] {
+		n++
+	}
+	forms := []string{w}
+	if n >= 3 {
+		dict, err := e.idx.FieldDictPrefix(schema.FieldWords, []byte(w[:n]))
+		if err != nil {
+			return nil, fmt.Errorf("the forms of %q: %w", w, err)
+		}
+		for len(forms) < maxForms {
+			entry, err := dict.Next()
+			if err != nil {
+				dict.Close()
+				return nil, fmt.Errorf("the forms of %q: %w", w, err)
+			}
+			if entry == nil {
+				break
+			}
+			if entry.Term != w && schema.Stem(entry.Term) == stem {
+				forms = append(forms, entry.Term)
+			}
+		}
+		dict.Close()
+	}
+	e.cache[key] = forms
+	return forms, nil
+}
+
+// stopWordsQuery is the query of the stop words that a prefix, wildcard or
+// fuzzy term of the text fields expands to ("th*": the, this, that), in the
+// words field, the only one that holds them; nil when it expands to none.
+func (e *expander) stopWordsQuery(t *Term, text string) boostable {
+	if e.err != nil {
+		return nil
+	}
+	terms, err := e.expand(t, schema.FieldWords, text)
+	if err != nil {
+		e.err = err
+		return nil
+	}
+	var qs []bq.Query
+	for _, term := range terms {
+		if schema.IsStopWord(term) {
+			qs = append(qs, field1(bleve.NewTermQuery(term), schema.FieldWords))
+		}
+	}
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0].(boostable)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
 }
 
 // expand lists the index terms of field that t matches, charging them to

@@ -29,8 +29,8 @@ type span struct {
 	term       string
 }
 
-// spans returns the matches of one field, ordered, overlaps merged, those
-// that do not fit the text dropped.
+// spans returns the matches of one field's term locations, those that do
+// not fit the text dropped.
 func spans(tlm search.TermLocationMap, textLen int) []span {
 	var out []span
 	for term, locs := range tlm {
@@ -45,6 +45,11 @@ func spans(tlm search.TermLocationMap, textLen int) []span {
 			out = append(out, span{s, e, term})
 		}
 	}
+	return out
+}
+
+// ordered returns matches ordered, overlaps merged.
+func ordered(out []span) []span {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].start != out[j].start {
 			return out[i].start < out[j].start
@@ -62,10 +67,10 @@ func spans(tlm search.TermLocationMap, textLen int) []span {
 	return merged
 }
 
-// highlight returns the fragment of text to show for the matches in tlm,
-// or "" when there are none.
-func highlight(text string, tlm search.TermLocationMap) string {
-	sps := spans(tlm, len(text))
+// highlight returns the fragment of text to show for the matches sps (in
+// any order, overlapping or not), or "" when there are none.
+func highlight(text string, sps []span) string {
+	sps = ordered(sps)
 	if len(sps) == 0 {
 		return ""
 	}

@@ -64,7 +64,7 @@ func TestHighlight(t *testing.T) {
 		{"densest window of a long text", long, []string{"cocoa", "price"},
 			"…<mark>cocoa</mark> crop and the <mark>cocoa</mark> <mark>price</mark> rose. more filler text follows. more filler text follows. more filler text follows. more filler text follows. more filler text follows. more filler text follows. more…"},
 	} {
-		if got := highlight(tc.text, locs(tc.text, tc.words...)); got != tc.want {
+		if got := highlight(tc.text, spans(locs(tc.text, tc.words...), len(tc.text))); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}
 	}

@@ -90,8 +90,10 @@ func (s *Searcher) Related(ctx context.Context, id string, limit int) (*Related,
 		return out, nil
 	}
 	var qs []bq.Query
+	m := &marks{stems: map[string]map[string]bool{}}
 	for _, t := range terms {
 		out.Terms = append(out.Terms, t.term)
+		m.put("", t.term)
 		for _, f := range schema.TextFields() {
 			q := bleve.NewTermQuery(t.term)
 			q.SetField(f.Name)
@@ -122,7 +124,7 @@ func (s *Searcher) Related(ctx context.Context, id string, limit int) (*Related,
 			return nil, fmt.Errorf("related: %w", err)
 		}
 		for _, h := range res.Hits {
-			hit := newHit(h)
+			hit := newHit(h, m)
 			key := hit.StoryID
 			if key == "" {
 				key = "item\x00" + hit.ID

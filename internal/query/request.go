@@ -89,6 +89,7 @@ type plan struct {
 	search    string   // the fingerprint of the search, in its cursors
 	facets    map[string]bool
 	expand    bool
+	marks     *marks // what highlights mark, once the query is compiled
 }
 
 // Validate checks r and returns the first problem as a *ParamError, or nil.

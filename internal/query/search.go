@@ -106,6 +106,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	var expanded map[*Term][]string
 	if hasMultiTerm(p.node) {
 		ex := newExpander(ctx, s.idx)
 		q := compile(p.node, ex)
@@ -117,6 +118,10 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 			q = bleve.NewMatchNoneQuery()
 		}
 		p.query = q
+		expanded = ex.stems
+	}
+	if !p.countOnly {
+		p.marks = marksOf(p.node, expanded)
 	}
 	req := bleveRequest(p)
 	var fc *facetCount
@@ -145,7 +150,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		more = uint64(p.offset+len(hits)) < res.Total
 	}
 	for _, h := range hits {
-		resp.Hits = append(resp.Hits, newHit(h))
+		resp.Hits = append(resp.Hits, newHit(h, p.marks))
 	}
 	if err := s.storySizes(ctx, resp.Hits); err != nil {
 		return nil, err
@@ -282,19 +287,25 @@ func nextCursor(p *plan, h *search.DocumentMatch) string {
 	return c.encode()
 }
 
-func newHit(h *search.DocumentMatch) Hit {
+// newHit makes a hit of a match: its item from the stored fields, its
+// highlights from the words field's locations (phrases, stop words) and
+// from the words of the shown fields whose stems m marks.
+func newHit(h *search.DocumentMatch, m *marks) Hit {
 	hit := Hit{
 		Item:       schema.FromFields(h.ID, h.Fields),
 		Score:      h.Score,
 		Highlights: map[string][]string{},
 	}
+	words := h.Locations[schema.FieldWords]
 	for _, f := range highlightFields {
-		tlm := h.Locations[f]
-		if len(tlm) == 0 {
+		text, _ := h.Fields[f].(string)
+		if text == "" {
 			continue
 		}
-		text, _ := h.Fields[f].(string)
-		if frag := highlight(text, tlm); frag != "" {
+		sps := spans(h.Locations[f], len(text))
+		sps = append(sps, wordsSpans(words, f, len(text))...)
+		sps = append(sps, m.spansIn(f, text)...)
+		if frag := highlight(text, sps); frag != "" {
 			hit.Highlights[f] = []string{frag}
 		}
 	}

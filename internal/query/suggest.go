@@ -220,7 +220,7 @@ func queryNotes(n Node) []string {
 		switch w := strings.ToUpper(t.Text); {
 		case t.Field == "" && (w == "OR" || w == "AND" || w == "NOT"):
 			notes = append(notes, fmt.Sprintf("%q was searched as a word; write %s for the operator", t.Text, w))
-		case !schema.IsKeywordField(t.Field) && tokenCount(analyzerOf(t.Field), t.Text) == 0:
+		case !schema.IsKeywordField(t.Field) && tokenCount(wordsAnalyzerOf(t.Field), t.Text) == 0:
 			notes = append(notes, fmt.Sprintf("%q has no letters or digits and was left out", t.Text))
 		}
 	}

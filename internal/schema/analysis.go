@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
@@ -19,14 +20,19 @@ import (
 // The analyzers, by the names the mapping gives them.
 const (
 	// IndexAnalyzer analyzes the text fields when items are indexed: words
-	// stemmed, compound tokens whole and as their parts. No stop words.
+	// stemmed, compound tokens whole and as their parts, stop words left out
+	// (the words after them keep their positions).
 	IndexAnalyzer = "newsdex_index"
-	// WordsAnalyzer analyzes the words field: the words of the text fields
-	// as written (lower case), compound tokens whole and as their parts.
+	// WordsAnalyzer analyzes the words field: every word of the text fields
+	// as written (lower case, stop words too), compound tokens whole and as
+	// their parts.
 	WordsAnalyzer = "newsdex_words"
 	// QueryAnalyzer analyzes query words and phrases for the text fields:
-	// stems only, compound tokens whole.
+	// stems, compound tokens whole, stop words left out.
 	QueryAnalyzer = "newsdex_query"
+	// WordsQueryAnalyzer analyzes query words and phrases for the words
+	// field: every word as written, compound tokens whole.
+	WordsQueryAnalyzer = "newsdex_words_query"
 	// NameAnalyzer analyzes bylines: words in lower case, not stemmed.
 	NameAnalyzer = "newsdex_name"
 )
@@ -42,9 +48,10 @@ var (
 func Register() error {
 	registerOnce.Do(func() {
 		for name, a := range map[string]analysis.Analyzer{
-			IndexAnalyzer: newAnalyzer(true, true),
-			QueryAnalyzer: newAnalyzer(false, true),
-			WordsAnalyzer: newAnalyzer(true, false),
+			IndexAnalyzer:      newAnalyzer(true, true),
+			QueryAnalyzer:      newAnalyzer(false, true),
+			WordsAnalyzer:      newAnalyzer(true, false),
+			WordsQueryAnalyzer: newAnalyzer(false, false),
 			NameAnalyzer: &analysis.DefaultAnalyzer{
 				Tokenizer:    wordTokenizer{},
 				TokenFilters: []analysis.TokenFilter{lowercase.NewLowerCaseFilter()},
@@ -61,7 +68,8 @@ func Register() error {
 }
 
 // newAnalyzer is the text analyzer: with parts (at index time) or not (a
-// query's compound tokens stay whole), stemmed or not.
+// query's compound tokens stay whole); stemmed, with stop words left out, or
+// every word as written.
 func newAnalyzer(parts, stem bool) analysis.Analyzer {
 	var fs []analysis.TokenFilter
 	if parts {
@@ -69,7 +77,7 @@ func newAnalyzer(parts, stem bool) analysis.Analyzer {
 	}
 	fs = append(fs, en.NewPossessiveFilter(), lowercase.NewLowerCaseFilter())
 	if stem {
-		fs = append(fs, porter.NewPorterStemmer())
+		fs = append(fs, stop.NewStopTokensFilter(stopWords()), porter.NewPorterStemmer())
 	}
 	return &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}, TokenFilters: fs}
 }
@@ -161,6 +169,22 @@ func compound(term []byte) bool {
 		}
 	}
 	return false
+}
+
+// stopWords is bleve's English stop list (stop_en), read once.
+var stopWords = sync.OnceValue(func() analysis.TokenMap {
+	m := analysis.NewTokenMap()
+	if err := m.LoadBytes(en.EnglishStopWords); err != nil {
+		panic(fmt.Sprintf("schema: the English stop list: %v", err)) // static data
+	}
+	return m
+})
+
+// IsStopWord reports whether a lower-case word is on the English stop list:
+// the text fields leave it out, the words field holds it.
+func IsStopWord(word string) bool {
+	_, ok := stopWords()[word]
+	return ok
 }
 
 // Stem is the Porter stem of a lower-case word, as IndexAnalyzer indexes it.
