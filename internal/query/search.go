@@ -190,7 +190,13 @@ func bleveRequest(p *plan) *bleve.SearchRequest {
 		req.Fields = loadFields
 		req.IncludeLocations = true
 	}
-	req.SortByCustom(sortOrder(p.sort))
+	if p.countOnly {
+		// No hits to order: a sort by date or id would read every match's
+		// doc values and id for nothing.
+		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	} else {
+		req.SortByCustom(sortOrder(p.sort))
+	}
 	if p.sort != SortRelevance || p.countOnly {
 		req.Score = "none"
 	}
