@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/search"
+
+	"newsdex/internal/schema"
 )
 
 func TestWordEdges(t *testing.T) {
@@ -67,5 +69,36 @@ func TestHighlight(t *testing.T) {
 		if got := highlight(tc.text, spans(locs(tc.text, tc.words...), len(tc.text))); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestMarksSpansIn(t *testing.T) {
+	m := &marks{stems: map[string]map[string]bool{}}
+	for _, w := range []string{"prices", "happy", "gndr", "u.s", "oil"} {
+		m.put("", schema.Stem(w)) // as the query analyzer gives them
+	}
+	m.put("title", "bank")
+	for _, tc := range []struct {
+		field, text string
+		want        []string
+	}{
+		{"body", "Prices rose; the price of OIL and oils", []string{"Prices", "price", "OIL", "oils"}},
+		{"body", "a happy, happier crowd", []string{"happy"}},
+		{"body", "GANDER MOUNTAIN <GNDR.O> and U.S. banks", []string{"GNDR", "U.S"}},
+		{"title", "Bank banks banking", []string{"Bank", "banks", "banking"}},
+		{"body", "Bank banks", nil},
+		{"body", "", nil},
+	} {
+		var got []string
+		for _, sp := range m.spansIn(tc.field, tc.text) {
+			got = append(got, tc.text[sp.start:sp.end])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s %q: marks %q, want %q", tc.field, tc.text, got, tc.want)
+		}
+	}
+	var none *marks
+	if got := none.spansIn("body", "oil"); got != nil {
+		t.Errorf("nil marks: %v", got)
 	}
 }

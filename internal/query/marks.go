@@ -2,6 +2,8 @@ package query
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search"
 
@@ -70,8 +72,12 @@ func (m *marks) put(field, stem string) {
 	set[stem] = true
 }
 
-// spansIn returns the words of a field's text whose stems are marked, as
-// the text fields' analysis finds them (compound tokens whole and by parts).
+// spansIn returns the words of a field's text whose stems are marked,
+// compound tokens ("gndr.o") whole and by their parts. It scans the text
+// itself rather than running the index's analyzer (which costs about ten
+// times as much), and stems only the words that begin as a marked stem
+// does: a Porter stem keeps its word's first letters (all but a final
+// "y"/"i").
 func (m *marks) spansIn(field, text string) []span {
 	if m == nil || text == "" {
 		return nil
@@ -80,48 +86,79 @@ func (m *marks) spansIn(field, text string) []span {
 	if len(all) == 0 && len(own) == 0 {
 		return nil
 	}
-	// A stem starts with its word's first letter: only words that start as
-	// some stem does are stemmed.
-	var first [256]bool
+	var heads []string
 	for _, set := range []map[string]bool{all, own} {
 		for s := range set {
-			first[s[0]] = true
+			heads = append(heads, s[:max(1, min(len(s)-1, 3))])
 		}
-	}
-	ts, err := textMapping.AnalyzeText(schema.WordsQueryAnalyzer, []byte(text))
-	if err != nil {
-		return nil
 	}
 	var out []span
-	try := func(word string, start, end int) bool {
-		if word == "" || !first[word[0]] {
-			return false
-		}
-		s := schema.Stem(word)
-		if all[s] || own[s] {
-			out = append(out, span{start, end, s})
-			return true
-		}
-		return false
-	}
-	for _, t := range ts {
-		w := string(t.Term)
-		if try(w, t.Start, t.End) || !strings.ContainsAny(w, ".&") {
-			continue
-		}
-		// A compound token's parts ("gndr" of "gndr.o"), at their offsets.
-		off := t.Start
-		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '.' || r == '&' }) {
-			i := strings.Index(w[off-t.Start:], part)
-			if i < 0 {
+	var buf []byte
+	try := func(start, end int) {
+		head := false
+		for _, h := range heads {
+			if end-start >= len(h) && strings.EqualFold(text[start:start+len(h)], h) {
+				head = true
 				break
 			}
-			s := off + i
-			try(part, s, s+len(part))
-			off = s + len(part)
+		}
+		if !head {
+			return
+		}
+		buf = buf[:0]
+		for _, r := range text[start:end] {
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		}
+		if s := schema.Stem(string(buf)); all[s] || own[s] {
+			out = append(out, span{start, end, s})
+		}
+	}
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += n
+			continue
+		}
+		start, parts := i, false
+		for i < len(text) {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if isWordRune(r) {
+				i += n
+				continue
+			}
+			// '.' or '&' between word characters joins a compound token.
+			if (r == '.' || r == '&') && i+1 < len(text) {
+				if r2, _ := utf8.DecodeRuneInString(text[i+1:]); isWordRune(r2) {
+					parts = true
+					i += n
+					continue
+				}
+			}
+			break
+		}
+		before := len(out)
+		try(start, i)
+		if parts && len(out) == before {
+			for k := start; k < i; {
+				e := k
+				for e < i && text[e] != '.' && text[e] != '&' {
+					e++
+				}
+				if e > k {
+					try(k, e)
+				}
+				k = e + 1
+			}
 		}
 	}
 	return out
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // wordsSpans are the locations of the words field that lie in field: the
