@@ -33,12 +33,13 @@
 //
 // # Finishing a build
 //
-// Build writes with bleve's offline builder (bleve.NewBuilder): index-once,
-// it writes a segment file per 1000 documents into a folder inside the new
-// generation, merges them into one on Close and writes the index around it;
-// the index is then opened once to stamp the mapping version (the builder
-// cannot store it) and its generation replaces the current one (package
-// store). A build that read nothing, or skipped anything with Strict, leaves
+// Build writes with bleve's offline builder (bleve.NewBuilder), one per
+// indexing goroutine (builders.go): index-once, each writes a segment file
+// per 250 documents into a folder inside the new generation and merges them
+// into one on Close, all at once; their segments are then merged into one
+// with zap's merge, and the index is opened once to check that it holds
+// every document and to stamp the mapping version (the builder cannot store
+// it); its generation then replaces the current one (package store). A build that read nothing, or skipped anything with Strict, leaves
 // the index as it was. Add cannot use the builder: it updates a writable clone
 // of the current generation with ordinary batches, and scorch merges in the
 // background as usual.
@@ -63,9 +64,14 @@
 //
 // The builder is kept: it is the simpler code (no polling, no nudging, no
 // background write errors to collect), it uses less memory and CPU, and the
-// result answers as fast. Its one cost is that it analyses documents under one
-// lock, so a build uses less than two cores: the 4x wall time was 5-12% longer
-// on the loaded machine. bench/NOTES.md has the same figures.
+// result answers as fast. Its one cost was that it analyses documents under
+// one lock, so a build used less than two cores: the 4x wall time was 5-12%
+// longer on the loaded machine. Since session 3 a build runs a builder per
+// indexing goroutine, which uses both cores. bench/NOTES.md has the figures.
+//
+// A build's garbage is mostly analysed documents; run lowers GOGC to
+// buildGCPercent for its duration (unless the environment sets GOGC), which
+// keeps a 1x build's peak memory under 300 MiB.
 package indexer
 
 import (
@@ -77,6 +83,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,9 +117,10 @@ type Options struct {
 	// BatchSize is the number of documents handed to an indexing goroutine
 	// at a time (one bleve batch for Add); 0: 500 for Build, 1000 for Add.
 	BatchSize int
-	// Workers is the number of goroutines feeding Build's builder (mapping
-	// documents in parallel); 0: GOMAXPROCS, at least 2 and at most 4. Add
-	// always uses one, so that its upserts are applied in input order.
+	// Workers is the number of goroutines indexing Build's batches, each
+	// into an offline builder of its own (builders.go); 0: GOMAXPROCS, at
+	// least 2 and at most 4. Add always uses one, so that its upserts are
+	// applied in input order.
 	Workers int
 }
 
@@ -235,8 +243,16 @@ func readPaths(paths []string, opt Options) source {
 	}}
 }
 
+// buildGCPercent is GOGC during a run unless the environment sets one: with
+// Go's 100 a 1x build peaked at 310 MiB, with 70 at 270 MiB, for the same CPU
+// within the noise (by hand, bench/NOTES.md).
+const buildGCPercent = 70
+
 func run(ctx context.Context, dir string, src source, opt Options, add bool) (sum Summary, err error) {
 	start := time.Now()
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(buildGCPercent))
+	}
 	if src.check != nil {
 		// A missing PATH fails the run before the index folder is touched.
 		if err := src.check(); err != nil {
@@ -274,17 +290,15 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 	// A build writes with bleve's offline builder (its segments go to a
 	// folder inside tmp, so that a killed build leaves them where the next
 	// one clears them); an add updates the clone of the current generation.
-	var bld bleve.Builder
-	var write func([]doc) error
+	workers := workersFor(opt, add)
+	var bld *builders
+	var write func(int, []doc) error
 	if idx == nil {
 		if tmp, err = w.TempPath(); err != nil {
 			return sum, err
 		}
-		if bld, err = bleve.NewBuilder(tmp, schema.Mapping(), map[string]any{"buildPathPrefix": tmp}); err != nil {
-			w.Discard(tmp)
-			return sum, fmt.Errorf("creating the index: %w", err)
-		}
-		write = builderWriter(bld)
+		bld = newBuilders(tmp, workers)
+		write = bld.write
 	} else {
 		write = batchWriter(idx)
 	}
@@ -298,7 +312,7 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 		}
 	}()
 
-	r := newRunner(ctx, idx, write, opt, add)
+	r := newRunner(ctx, idx, write, opt, add, workers)
 	defer r.prog.stop()
 	if !add {
 		r.prog.phase("stories")
@@ -346,13 +360,21 @@ func run(ctx context.Context, dir string, src source, opt Options, add bool) (su
 	}
 	r.prog.phase("finishing")
 	if bld != nil {
-		// The builder merges its segments into one and writes the index;
-		// the builder cannot store the mapping version, so the index is
-		// opened once more to stamp it.
-		if err = bld.Close(); err != nil {
+		// The builders merge their segments into one and write the index;
+		// a builder cannot store the mapping version, so the index is
+		// opened once more to stamp it (and to check that it holds every
+		// document written).
+		if err = bld.closeAll(); err != nil {
 			return sum, fmt.Errorf("writing the index: %w", err)
 		}
 		if idx, err = store.OpenWrite(tmp); err != nil {
+			return sum, err
+		}
+		var n uint64
+		if n, err = idx.DocCount(); err == nil && n != bld.docs.Load() {
+			err = fmt.Errorf("writing the index: it holds %d documents of the %d written", n, bld.docs.Load())
+		}
+		if err != nil {
 			return sum, err
 		}
 	}
@@ -401,8 +423,8 @@ type doc struct {
 }
 
 // batchWriter writes batches of documents to idx.
-func batchWriter(idx bleve.Index) func([]doc) error {
-	return func(ds []doc) error {
+func batchWriter(idx bleve.Index) func(int, []doc) error {
+	return func(_ int, ds []doc) error {
 		b := idx.NewBatch()
 		for _, d := range ds {
 			if err := b.Index(d.id, d.data); err != nil {
@@ -410,18 +432,6 @@ func batchWriter(idx bleve.Index) func([]doc) error {
 			}
 		}
 		return idx.Batch(b)
-	}
-}
-
-// builderWriter writes batches of documents to an offline builder.
-func builderWriter(b bleve.Builder) func([]doc) error {
-	return func(ds []doc) error {
-		for _, d := range ds {
-			if err := b.Index(d.id, d.data); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
 }
 
@@ -436,8 +446,9 @@ type runner struct {
 	prog  *progress
 	batch []doc
 	size  int
-	// write applies one batch to the index (Add) or the builder (Build).
-	write func([]doc) error
+	// write applies one batch to the index (Add) or, for Build, to the
+	// builder of the indexing goroutine given.
+	write func(int, []doc) error
 
 	workers int // indexing goroutines: 1 for Add, whose upserts must stay in order
 	work    chan []doc
@@ -469,14 +480,19 @@ type runner struct {
 	stopIndexing          bool
 }
 
-func newRunner(ctx context.Context, idx bleve.Index, write func([]doc) error, opt Options, add bool) *runner {
-	workers := 1
-	if !add {
-		workers = opt.Workers
-		if workers <= 0 {
-			workers = min(max(runtime.GOMAXPROCS(0), 2), maxWorkers)
-		}
+// workersFor is the number of indexing goroutines of a run: one for Add,
+// whose upserts must stay in input order.
+func workersFor(opt Options, add bool) int {
+	if add {
+		return 1
 	}
+	if opt.Workers > 0 {
+		return opt.Workers
+	}
+	return min(max(runtime.GOMAXPROCS(0), 2), maxWorkers)
+}
+
+func newRunner(ctx context.Context, idx bleve.Index, write func(int, []doc) error, opt Options, add bool, workers int) *runner {
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = defaultBatch
 		if add {
@@ -508,12 +524,12 @@ func (r *runner) startWorker() {
 	stopped := make(chan struct{})
 	r.work, r.workErr, r.stopped, r.stopErr, r.stop = work, errc, stopped, nil, sync.Once{}
 	stop := &r.stop
-	for range n {
+	for w := range n {
 		go func() {
 			var err error
 			for b := range work {
 				if err == nil {
-					if err = r.write(b); err != nil {
+					if err = r.write(w, b); err != nil {
 						stop.Do(func() { r.stopErr = err; close(stopped) })
 					}
 				}

@@ -414,8 +414,9 @@ func manyRecords(n int) []input.Record {
 }
 
 // TestBuildOneSegmentFile: a build of many batches applied by several
-// goroutines publishes a generation holding exactly one segment file (the
-// merged-away ones deleted), with the same items whatever the batch size and
+// goroutines (each into a builder of its own, merged at the end) publishes a
+// generation holding exactly one segment file (the merged-away ones and the
+// builders' parts deleted), with the same items whatever the batch size and
 // the number of goroutines.
 func TestBuildOneSegmentFile(t *testing.T) {
 	recs := manyRecords(600)
@@ -435,6 +436,18 @@ func TestBuildOneSegmentFile(t *testing.T) {
 		}
 		if len(zaps) != 1 {
 			t.Errorf("batch %d, %d workers: %s holds %d segment files %v, want 1", opt.BatchSize, opt.Workers, sum.Generation, len(zaps), zaps)
+		}
+		// Nothing of the builders' parts is left beside the index.
+		ents, err := os.ReadDir(filepath.Join(dir, sum.Generation))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		if d := cmp.Diff([]string{"index_meta.json", "store"}, names); d != "" {
+			t.Errorf("batch %d, %d workers: the generation holds (-want +got):\n%s", opt.BatchSize, opt.Workers, d)
 		}
 		meta, err := os.ReadFile(filepath.Join(dir, sum.Generation, "index_meta.json"))
 		if err != nil {

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -310,11 +311,17 @@ func (r *runner) writeFinal() error {
 // (a teaser linked to the smallest article id with its headline and day, as
 // the indexing pass links it), grouped. Records that fail to read are left
 // out, as the indexing pass skips them.
+//
+// The features of the articles are computed by other goroutines while the
+// input is read (grouped in chunks, added to the grouper in input order), as
+// a build's other goroutines are not busy yet.
 func (r *runner) prepass(ctx context.Context, src source) error {
 	g := story.NewGrouper()
 	seen := map[string]bool{}
 	var teasers []item.Item
 	heads := map[string]string{}
+	grouped := groupInOrder(g, r.workers)
+	var chunk []item.Item
 	err := src.each(ctx, func(rec input.Record) error {
 		if rec.Err != nil {
 			return nil
@@ -337,10 +344,16 @@ func (r *runner) prepass(ctx context.Context, src source) error {
 			if cur, ok := heads[k]; !ok || it.ID < cur {
 				heads[k] = it.ID
 			}
-			g.Add(story.Of(&it), it.StoryID)
+			chunk = append(chunk, it)
+			if len(chunk) == prepassChunk {
+				grouped.add(chunk)
+				chunk = nil
+			}
 		}
 		return nil
 	})
+	grouped.add(chunk)
+	grouped.wait()
 	if err != nil {
 		return err
 	}
@@ -357,6 +370,56 @@ func (r *runner) prepass(ctx context.Context, src source) error {
 		}
 	}
 	return nil
+}
+
+// prepassChunk is the number of articles whose features are computed at a
+// time in prepass.
+const prepassChunk = 256
+
+// orderedGrouper adds chunks of articles to a Grouper in the order given,
+// computing their features on n goroutines while the caller reads on.
+type orderedGrouper struct {
+	chunks chan []item.Item
+	done   chan struct{}
+}
+
+func groupInOrder(g *story.Grouper, n int) *orderedGrouper {
+	o := &orderedGrouper{chunks: make(chan []item.Item, 1), done: make(chan struct{})}
+	go func() {
+		defer close(o.done)
+		var feats []story.Features
+		for chunk := range o.chunks {
+			feats = append(feats[:0], make([]story.Features, len(chunk))...)
+			var wg sync.WaitGroup
+			for w := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := w; i < len(chunk); i += n {
+						feats[i] = story.Of(&chunk[i])
+					}
+				}()
+			}
+			wg.Wait()
+			for i := range chunk {
+				g.Add(feats[i], chunk[i].StoryID)
+			}
+		}
+	}()
+	return o
+}
+
+// add hands a chunk over (nothing for an empty one).
+func (o *orderedGrouper) add(chunk []item.Item) {
+	if len(chunk) > 0 {
+		o.chunks <- chunk
+	}
+}
+
+// wait returns when every chunk handed over is in the grouper.
+func (o *orderedGrouper) wait() {
+	close(o.chunks)
+	<-o.done
 }
 
 // replay reads src once and returns a source that gives its records again,
