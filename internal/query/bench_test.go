@@ -252,7 +252,7 @@ func BenchmarkHighlightStep(b *testing.B) {
 		var expanded map[*Term][]string
 		if hasMultiTerm(p.node) {
 			ex := newExpander(ctx, idx)
-			p.query = compile(p.node, ex)
+			p.query = compile(p.node, ex, true)
 			ex.close()
 			expanded = ex.stems
 		}

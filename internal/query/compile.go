@@ -17,7 +17,7 @@ var textMapping = schema.Mapping()
 // (punctuation alone, such as "&") are dropped; a query of nothing but such
 // words matches nothing.
 func Compile(n Node) bq.Query {
-	q := compile(n, nil)
+	q := compile(n, nil, true)
 	if q == nil {
 		return bleve.NewMatchNoneQuery()
 	}
@@ -26,23 +26,35 @@ func Compile(n Node) bq.Query {
 
 // compile returns nil for a node that cannot constrain anything. With an
 // expander, prefix, wildcard and fuzzy terms are expanded against the index;
-// without, they are bleve's own queries.
-func compile(n Node, ex *expander) bq.Query {
+// without, they are bleve's own queries. Unless scored, clauses that only
+// rank (adjacent) are left out: a count or a date sort has no use for them.
+func compile(n Node, ex *expander, scored bool) bq.Query {
+	return compiler{ex: ex, scored: scored}.compile(n)
+}
+
+// compiler compiles one query.
+type compiler struct {
+	ex     *expander
+	scored bool
+}
+
+func (c compiler) compile(n Node) bq.Query {
+	ex := c.ex
 	switch n := n.(type) {
 	case *All:
 		return bleve.NewMatchAllQuery()
 	case *Term:
 		return compileTerm(n, ex)
 	case *Not:
-		inner := compile(n.Node, ex)
+		inner := c.compile(n.Node)
 		if inner == nil {
 			return nil
 		}
 		return bq.NewBooleanQuery(nil, nil, []bq.Query{inner})
 	case *Or:
 		var qs []bq.Query
-		for _, c := range n.Nodes {
-			if q := compile(c, ex); q != nil {
+		for _, k := range n.Nodes {
+			if q := c.compile(k); q != nil {
 				qs = append(qs, q)
 			}
 		}
@@ -52,30 +64,30 @@ func compile(n Node, ex *expander) bq.Query {
 		// fields leave it out ("bank of england" is bank, england); a query
 		// of stop words only keeps them all (they search the words field).
 		hasContent := false
-		for _, c := range n.Nodes {
-			if t, ok := c.(*Term); !ok || !isStopWord(t) {
-				if _, not := c.(*Not); !not {
+		for _, k := range n.Nodes {
+			if t, ok := k.(*Term); !ok || !isStopWord(t) {
+				if _, not := k.(*Not); !not {
 					hasContent = true
 				}
 			}
 		}
 		var must, mustNot []bq.Query
-		for _, c := range n.Nodes {
-			if not, ok := c.(*Not); ok {
-				if q := compile(not.Node, ex); q != nil {
+		for _, k := range n.Nodes {
+			if not, ok := k.(*Not); ok {
+				if q := c.compile(not.Node); q != nil {
 					mustNot = append(mustNot, q)
 				}
 				continue
 			}
-			if t, ok := c.(*Term); ok && hasContent && isStopWord(t) {
+			if t, ok := k.(*Term); ok && hasContent && isStopWord(t) {
 				continue
 			}
-			if q := compile(c, ex); q != nil {
+			if q := c.compile(k); q != nil {
 				must = append(must, q)
 			}
 		}
 		var should []bq.Query
-		if len(must) > 1 {
+		if len(must) > 1 && c.scored {
 			if near := adjacent(n); near != nil {
 				should = append(should, near)
 			}

@@ -107,18 +107,24 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		return nil, err
 	}
 	var expanded map[*Term][]string
-	if hasMultiTerm(p.node) {
-		ex := newExpander(ctx, s.idx)
-		q := compile(p.node, ex)
-		ex.close()
-		if ex.err != nil {
-			return nil, ex.err
+	scored := p.sort == SortRelevance && !p.countOnly
+	if multi := hasMultiTerm(p.node); multi || !scored {
+		var ex *expander
+		if multi {
+			ex = newExpander(ctx, s.idx)
+		}
+		q := compile(p.node, ex, scored)
+		if ex != nil {
+			ex.close()
+			if ex.err != nil {
+				return nil, ex.err
+			}
+			expanded = ex.stems
 		}
 		if q == nil {
 			q = bleve.NewMatchNoneQuery()
 		}
 		p.query = q
-		expanded = ex.stems
 	}
 	if !p.countOnly {
 		p.marks = marksOf(p.node, expanded)
