@@ -110,17 +110,21 @@ const adjacentBoost = 0.3
 
 // adjacent is the optional clause that ranks first the items holding the
 // words of a query of plain words side by side, in order ("money supply"):
-// the words as a phrase in the words field. Stop words are left out of it,
-// as out of the rest of the query, so that "the money of supply" ranks as
-// "money supply" does (TestStopWordDrift). nil for a query with anything
-// else in it (fields, phrases, prefixes, NOT) or fewer than two words.
+// the words as a phrase in the words field. Its content words side by side
+// count as much whether the query has stop words or not, so that "the
+// money of supply" ranks as "money supply" does (TestStopWordDrift); the
+// words as typed, stop words too, count besides ("bank of england" ranks
+// the Bank of England above the Bank of New England). nil for a query with
+// anything else in it (fields, phrases, prefixes, NOT) or fewer than two
+// content words.
 func adjacent(n *And) bq.Query {
-	words := make([]string, 0, len(n.Nodes))
+	var words, typed []string
 	for _, c := range n.Nodes {
 		t, ok := c.(*Term)
 		if !ok || t.Field != "" || t.Phrase || t.Prefix || t.Wildcard || t.Fuzzy > 0 || t.Boost != 0 {
 			return nil
 		}
+		typed = append(typed, t.Text)
 		if !isStopWord(t) {
 			words = append(words, t.Text)
 		}
@@ -128,13 +132,24 @@ func adjacent(n *And) bq.Query {
 	if len(words) < 2 {
 		return nil
 	}
-	m := bleve.NewMatchPhraseQuery(strings.Join(words, " "))
-	m.Analyzer = schema.WordsQueryAnalyzer
-	m.SetField(schema.FieldWords)
-	if adjacentBoost != 1 {
+	phrase := func(ws []string) bq.Query {
+		m := bleve.NewMatchPhraseQuery(strings.Join(ws, " "))
+		m.Analyzer = schema.WordsQueryAnalyzer
+		m.SetField(schema.FieldWords)
 		m.SetBoost(adjacentBoost)
+		return m
 	}
-	return m
+	// Stop words at the ends add nothing: "the money supply" is "money supply".
+	for len(typed) > 0 && schema.IsStopWord(strings.ToLower(typed[0])) {
+		typed = typed[1:]
+	}
+	for len(typed) > 0 && schema.IsStopWord(strings.ToLower(typed[len(typed)-1])) {
+		typed = typed[:len(typed)-1]
+	}
+	if len(typed) == len(words) {
+		return phrase(words)
+	}
+	return bq.NewBooleanQuery(nil, []bq.Query{phrase(words), phrase(typed)}, nil)
 }
 
 // wordsBoost weighs a phrase's match in the words field beside its words'
