@@ -411,3 +411,22 @@ func BenchmarkFacetTable(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMemberSet times building the story_member bitmap of an index
+// snapshot, which the second count-only search on a snapshot pays.
+func BenchmarkMemberSet(b *testing.B) {
+	ix, err := benchIndex(b).Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	for b.Loop() {
+		if _, ok, err := buildMemberSet(context.Background(), r); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+	}
+}

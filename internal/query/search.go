@@ -77,14 +77,15 @@ func (r *Response) WriteJSON(w io.Writer) error {
 
 // Searcher answers requests over one index. It is safe for concurrent use.
 type Searcher struct {
-	idx    bleve.Index
-	now    func() time.Time
-	tables *facetTables // the facet terms of the index's documents (facets.go)
+	idx     bleve.Index
+	now     func() time.Time
+	tables  *facetTables // the facet terms of the index's documents (facets.go)
+	members *memberSets  // the story_member items, for count-only searches (stories.go)
 }
 
 // NewSearcher returns a Searcher over idx.
 func NewSearcher(idx bleve.Index) *Searcher {
-	return &Searcher{idx: idx, now: time.Now, tables: &facetTables{}}
+	return &Searcher{idx: idx, now: time.Now, tables: &facetTables{}, members: &memberSets{}}
 }
 
 // The stored fields a search loads: all but body make the hit; body only
@@ -129,7 +130,18 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if !p.countOnly {
 		p.marks = marksOf(p.node, expanded)
 	}
+	skip := false // count only, collapsed: the items less the members by a bitmap
+	if p.countOnly && !p.expand {
+		if skip, err = s.membersReady(ctx); err != nil {
+			return nil, err
+		}
+		p.expand = skip
+	}
 	req := bleveRequest(p)
+	if skip {
+		req.Query = withoutMembers{req.Query, s.members}
+		p.expand = false
+	}
 	var fc *facetCount
 	if len(p.facets) > 0 {
 		if fc, err = s.facetCounting(ctx); err != nil {

@@ -2,8 +2,10 @@ package query
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -178,4 +180,150 @@ func (u unscored) Searcher(ctx context.Context, i index.IndexReader, m mapping.I
 	options.Explain = false
 	options.IncludeTermVectors = false
 	return u.q.Searcher(ctx, i, m, options)
+}
+
+// A count-only search collapsed to stories skips the members by a bitmap of
+// the items that carry story_member, built once per index snapshot from its
+// posting list (as the facet table, facets.go), instead of the must_not
+// clause, which walks the members' postings to skip them one by one.
+// Count-only only: a wrapper would not score as the must_not's boolean
+// query scores, and paged searches' cursors hold scores.
+
+// memberSet is the story_member items of one index snapshot, by number.
+type memberSet []uint64
+
+func (m memberSet) has(id index.IndexInternalID) bool {
+	if len(id) != 8 {
+		return false
+	}
+	n := binary.BigEndian.Uint64(id)
+	return n/64 < uint64(len(m)) && m[n/64]&(1<<(n%64)) != 0
+}
+
+func buildMemberSet(ctx context.Context, r index.IndexReader) (memberSet, bool, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(schema.MemberValue), schema.FieldStoryMember, false, false, false)
+	if err != nil {
+		return nil, false, fmt.Errorf("story members: %w", err)
+	}
+	defer tfr.Close()
+	var m memberSet
+	var d *index.TermFieldDoc
+	for {
+		if d, err = tfr.Next(d); err != nil {
+			return nil, false, fmt.Errorf("story members: %w", err)
+		}
+		if d == nil {
+			return m, true, nil
+		}
+		if len(d.ID) != 8 {
+			return nil, false, nil
+		}
+		n := binary.BigEndian.Uint64(d.ID)
+		for uint64(len(m)) <= n/64 {
+			m = append(m, 0)
+		}
+		m[n/64] |= 1 << (n % 64)
+	}
+}
+
+// memberSets caches the member sets of the latest snapshots, as facetTables.
+type memberSets struct {
+	mu      sync.Mutex
+	entries []*memberEntry
+}
+
+type memberEntry struct {
+	reader index.IndexReader
+	once   sync.Once
+	m      memberSet
+	ok     bool
+	err    error
+}
+
+// get returns the member set of r's snapshot; with later, a snapshot seen
+// for the first time gets none (ok false), as facetTables.get.
+func (c *memberSets) get(ctx context.Context, r index.IndexReader, later bool) (memberSet, bool, error) {
+	c.mu.Lock()
+	var e *memberEntry
+	for _, x := range c.entries {
+		if x.reader == r {
+			e = x
+		}
+	}
+	if e == nil {
+		e = &memberEntry{reader: r}
+		c.entries = append(c.entries, e)
+		if len(c.entries) > keptSnapshots {
+			c.entries = c.entries[1:]
+		}
+		if later {
+			c.mu.Unlock()
+			return nil, false, nil
+		}
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.m, e.ok, e.err = buildMemberSet(context.WithoutCancel(ctx), r) })
+	return e.m, e.ok, e.err
+}
+
+// membersReady reports whether the index's current snapshot has (or, from
+// its second count-only search, will have) a member set.
+func (s *Searcher) membersReady(ctx context.Context) (bool, error) {
+	ix, err := s.idx.Advanced()
+	if err != nil {
+		return false, nil
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return false, fmt.Errorf("story members: %w", err)
+	}
+	defer r.Close()
+	_, ok, err := s.members.get(ctx, r, true)
+	return ok, err
+}
+
+// withoutMembers is q less the items that carry story_member.
+type withoutMembers struct {
+	q bq.Query
+	s *memberSets
+}
+
+func (w withoutMembers) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	set, ok, err := w.s.get(ctx, i, false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("story members: the index's documents are not numbered as expected")
+	}
+	inner, err := w.q.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	return &skipMembers{Searcher: inner, m: set}, nil
+}
+
+// skipMembers passes on the matches of its searcher that are not members.
+type skipMembers struct {
+	search.Searcher
+	m memberSet
+}
+
+func (s *skipMembers) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	for {
+		d, err := s.Searcher.Next(ctx)
+		if err != nil || d == nil || !s.m.has(d.IndexInternalID) {
+			return d, err
+		}
+		ctx.DocumentMatchPool.Put(d)
+	}
+}
+
+func (s *skipMembers) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := s.Searcher.Advance(ctx, id)
+	if err != nil || d == nil || !s.m.has(d.IndexInternalID) {
+		return d, err
+	}
+	ctx.DocumentMatchPool.Put(d)
+	return s.Next(ctx)
 }

@@ -73,6 +73,7 @@ func TestCollapseAndStorySizes(t *testing.T) {
 		{"a date range alone", Request{From: "1987-03-02", To: "1987-03-03"}, 2, 5},
 		{"a date range alone, count only", Request{From: "1987-03-02", To: "1987-03-03", CountOnly: true}, 2, 5},
 		{"a query and a date range", Request{Query: "cocoa", From: "1987-03-02", To: "1987-03-02"}, 1, 2},
+		{"a query, count only", Request{Query: "cocoa", CountOnly: true}, 2, 4},
 		{"sorted oldest", Request{Query: "cocoa OR wheat", Sort: SortOldest}, 3, 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +90,13 @@ func TestCollapseAndStorySizes(t *testing.T) {
 					t.Errorf("two hits of story %s", h.StoryID)
 				}
 				seen[h.StoryID] = true
+			}
+			if tc.req.CountOnly {
+				// The second count-only search of a snapshot skips the
+				// members by its bitmap.
+				if again := mustSearch(t, s, tc.req); again.Total != tc.total || len(s.members.entries) != 1 || s.members.entries[0].m == nil {
+					t.Errorf("count only again: total %d, want %d (member sets %d)", again.Total, tc.total, len(s.members.entries))
+				}
 			}
 			if !tc.req.CountOnly && len(resp.Hits) != int(tc.total) {
 				t.Errorf("%d hits, want %d", len(resp.Hits), tc.total)
