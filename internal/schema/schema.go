@@ -28,10 +28,12 @@
 //   - Stop words (bleve's English list) are left out of the text fields, so
 //     that they neither match nor count in a field's length (mapping version
 //     6 kept them there and ranked worse: the editors' topics MAP@100 fell
-//     by 0.010), and kept in the words field. A quoted phrase that holds a
-//     stop word must match there exactly, in order ("dry weather over the");
-//     a query of stop words only ("the who", "IT") searches the words field;
-//     a stop word beside other words is left out.
+//     by 0.010), and kept in the words field. The text fields keep no
+//     positions: a quoted phrase matches in the words field, its words side
+//     by side and in order, stop words as written and other words in any
+//     form with their stem ("dry weather over the", "interest rates" finds
+//     "interest rate"); a query of stop words only ("the who", "IT")
+//     searches the words field; a stop word beside other words is left out.
 //   - The text fields hold Porter stems, so "updates" finds "updated". A
 //     prefix, wildcard or fuzzy term is matched against the words as
 //     written (the words field), so "update*" finds updated, updates and
