@@ -134,57 +134,10 @@ func (t *facetTable) count(id index.IndexInternalID, counts []int) {
 	}
 }
 
-// facetTables caches the table of the latest index snapshots. A snapshot is
-// known by its reader, kept so that its address is not reused.
-type facetTables struct {
-	mu      sync.Mutex
-	entries []*facetEntry // newest last
-}
-
-type facetEntry struct {
-	reader index.IndexReader
-	once   sync.Once
-	t      *facetTable
-	ok     bool
-	err    error
-}
-
-// keptSnapshots is how many snapshots' tables stay cached: the one searched
-// and the one before it, while searches on it finish.
-const keptSnapshots = 2
-
-// get returns the table of r's snapshot, building it on first use. With
-// later, a snapshot seen for the first time gets no table (ok false) but is
-// remembered: a one-off search (the search command's) reads bleve's doc
-// values once rather than build a table it would use once.
-func (c *facetTables) get(ctx context.Context, r index.IndexReader, later bool) (*facetTable, bool, error) {
-	c.mu.Lock()
-	var e *facetEntry
-	for _, x := range c.entries {
-		if x.reader == r {
-			e = x
-		}
-	}
-	if e == nil {
-		e = &facetEntry{reader: r}
-		c.entries = append(c.entries, e)
-		if len(c.entries) > keptSnapshots {
-			c.entries = c.entries[1:]
-		}
-		if later {
-			c.mu.Unlock()
-			return nil, false, nil
-		}
-	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.t, e.ok, e.err = buildFacetTable(context.WithoutCancel(ctx), r) })
-	return e.t, e.ok, e.err
-}
-
 // facetCount gathers the facet counts of one search, from each searcher of
 // it (one per index).
 type facetCount struct {
-	tables *facetTables
+	tables *snapshotCache[*facetTable]
 	mu     sync.Mutex
 	counts map[string]int // facet term -> matches
 }

@@ -1,8 +1,6 @@
 package query
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -11,7 +9,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/schema"
@@ -154,9 +151,9 @@ func tookMs(start time.Time) float64 {
 }
 
 // termCounts counts the terms of texts as query words are analyzed (the
-// stems the text fields hold), stop words left out.
+// stems the text fields hold): the analyzer leaves stop words out, and a
+// stem that is itself a stop word is left out too.
 func termCounts(texts ...string) map[string]int {
-	stop := stopStems()
 	n := map[string]int{}
 	for _, text := range texts {
 		if text == "" {
@@ -168,7 +165,7 @@ func termCounts(texts ...string) map[string]int {
 		}
 		for _, t := range ts {
 			term := string(t.Term)
-			if len([]rune(term)) < 2 || stop[term] || isNumber(term) {
+			if len([]rune(term)) < 2 || schema.IsStopWord(term) || isNumber(term) {
 				continue
 			}
 			n[term]++
@@ -181,24 +178,6 @@ func termCounts(texts ...string) map[string]int {
 // ("8.25", "1987") say little about what a story is about.
 func isNumber(t string) bool {
 	return strings.Trim(t, "0123456789.,") == ""
-}
-
-// stopStems are the stems of the English stop words (bleve's stop_en list).
-func stopStems() map[string]bool {
-	out := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(en.EnglishStopWords))
-	for sc.Scan() {
-		line, _, _ := strings.Cut(sc.Text(), "|")
-		for _, w := range strings.Fields(line) {
-			out[w] = true
-			if ts, err := textMapping.AnalyzeText(schema.QueryAnalyzer, []byte(w)); err == nil {
-				for _, t := range ts {
-					out[string(t.Term)] = true
-				}
-			}
-		}
-	}
-	return out
 }
 
 // distinctive weighs the terms by tf-idf, the document frequencies from the

@@ -79,13 +79,13 @@ func (r *Response) WriteJSON(w io.Writer) error {
 type Searcher struct {
 	idx     bleve.Index
 	now     func() time.Time
-	tables  *facetTables // the facet terms of the index's documents (facets.go)
-	members *memberSets  // the story_member items, for count-only searches (stories.go)
+	tables  *snapshotCache[*facetTable] // the facet terms of the index's documents (facets.go)
+	members *snapshotCache[memberSet]   // the story_member items, for count-only searches (stories.go)
 }
 
 // NewSearcher returns a Searcher over idx.
 func NewSearcher(idx bleve.Index) *Searcher {
-	return &Searcher{idx: idx, now: time.Now, tables: &facetTables{}, members: &memberSets{}}
+	return &Searcher{idx: idx, now: time.Now, tables: newSnapshotCache(buildFacetTable), members: newSnapshotCache(buildMemberSet)}
 }
 
 // The stored fields a search loads: all but body make the hit; body only

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -226,46 +225,6 @@ func buildMemberSet(ctx context.Context, r index.IndexReader) (memberSet, bool, 
 	}
 }
 
-// memberSets caches the member sets of the latest snapshots, as facetTables.
-type memberSets struct {
-	mu      sync.Mutex
-	entries []*memberEntry
-}
-
-type memberEntry struct {
-	reader index.IndexReader
-	once   sync.Once
-	m      memberSet
-	ok     bool
-	err    error
-}
-
-// get returns the member set of r's snapshot; with later, a snapshot seen
-// for the first time gets none (ok false), as facetTables.get.
-func (c *memberSets) get(ctx context.Context, r index.IndexReader, later bool) (memberSet, bool, error) {
-	c.mu.Lock()
-	var e *memberEntry
-	for _, x := range c.entries {
-		if x.reader == r {
-			e = x
-		}
-	}
-	if e == nil {
-		e = &memberEntry{reader: r}
-		c.entries = append(c.entries, e)
-		if len(c.entries) > keptSnapshots {
-			c.entries = c.entries[1:]
-		}
-		if later {
-			c.mu.Unlock()
-			return nil, false, nil
-		}
-	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.m, e.ok, e.err = buildMemberSet(context.WithoutCancel(ctx), r) })
-	return e.m, e.ok, e.err
-}
-
 // membersReady reports whether the index's current snapshot has (or, from
 // its second count-only search, will have) a member set.
 func (s *Searcher) membersReady(ctx context.Context) (bool, error) {
@@ -285,7 +244,7 @@ func (s *Searcher) membersReady(ctx context.Context) (bool, error) {
 // withoutMembers is q less the items that carry story_member.
 type withoutMembers struct {
 	q bq.Query
-	s *memberSets
+	s *snapshotCache[memberSet]
 }
 
 func (w withoutMembers) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {

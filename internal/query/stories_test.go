@@ -94,7 +94,7 @@ func TestCollapseAndStorySizes(t *testing.T) {
 			if tc.req.CountOnly {
 				// The second count-only search of a snapshot skips the
 				// members by its bitmap.
-				if again := mustSearch(t, s, tc.req); again.Total != tc.total || len(s.members.entries) != 1 || s.members.entries[0].m == nil {
+				if again := mustSearch(t, s, tc.req); again.Total != tc.total || len(s.members.entries) != 1 || s.members.entries[0].v == nil {
 					t.Errorf("count only again: total %d, want %d (member sets %d)", again.Total, tc.total, len(s.members.entries))
 				}
 			}
@@ -185,7 +185,7 @@ func TestFacetTableMatchesBleve(t *testing.T) {
 		}
 	}
 	check("three segments") // the first search by bleve's facet, the others by the table
-	if n := len(s.tables.entries); n != 1 || s.tables.entries[0].t == nil {
+	if n := len(s.tables.entries); n != 1 || s.tables.entries[0].v == nil {
 		t.Errorf("%d tables after searches of one snapshot, want 1", n)
 	}
 	b := idx.NewBatch()
@@ -200,7 +200,7 @@ func TestFacetTableMatchesBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("items indexed again and deleted")
-	if n := len(s.tables.entries); n != 2 || s.tables.entries[1].t == nil {
+	if n := len(s.tables.entries); n != 2 || s.tables.entries[1].v == nil {
 		t.Errorf("%d tables after a change, want 2", n)
 	}
 }
