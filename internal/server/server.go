@@ -41,6 +41,9 @@ type Options struct {
 	// GzipMinSize is the response size from which responses are gzipped for
 	// clients that accept it.
 	GzipMinSize int
+	// CompressLoopback gzips for clients on the same host too (loopback
+	// peers not behind a proxy), which otherwise get answers uncompressed.
+	CompressLoopback bool
 	// Stats computes the /api/stats object (`index stats --json`) of an
 	// index generation. Without it /api/stats answers 501.
 	Stats func(g *Generation) (any, error)

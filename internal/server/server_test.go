@@ -695,3 +695,59 @@ func TestCursorOfAnotherSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipLoopback: a client on the same host (a loopback peer with no
+// proxy's headers) gets answers uncompressed, unless CompressLoopback is
+// set; remote peers and proxied requests get them gzipped.
+func TestGzipLoopback(t *testing.T) {
+	def := newTestServer(t, Options{}, fixture())
+	always := newTestServer(t, Options{CompressLoopback: true}, fixture())
+	for _, tc := range []struct {
+		name   string
+		s      *testServer
+		remote string
+		hdr    []string
+		gzip   bool
+	}{
+		{"IPv4 loopback", def, "127.0.0.1:50000", nil, false},
+		{"other 127/8 address", def, "127.1.2.3:50000", nil, false},
+		{"IPv6 loopback", def, "[::1]:50000", nil, false},
+		{"IPv4-mapped loopback", def, "[::ffff:127.0.0.1]:50000", nil, false},
+		{"remote IPv4", def, "192.0.2.1:50000", nil, true},
+		{"remote IPv6", def, "[2001:db8::1]:50000", nil, true},
+		{"not host:port", def, "127.0.0.1", nil, true},
+		{"loopback through a proxy (X-Forwarded-For)", def, "127.0.0.1:50000", []string{"X-Forwarded-For", "198.51.100.7"}, true},
+		{"loopback through a proxy (Forwarded)", def, "127.0.0.1:50000", []string{"Forwarded", "for=198.51.100.7"}, true},
+		{"loopback through a proxy (X-Real-IP)", def, "127.0.0.1:50000", []string{"X-Real-IP", "198.51.100.7"}, true},
+		{"loopback through a proxy (Via)", def, "127.0.0.1:50000", []string{"Via", "1.1 proxy"}, true},
+		{"loopback, CompressLoopback", always, "127.0.0.1:50000", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/api/search?limit=40", nil)
+			r.RemoteAddr = tc.remote
+			r.Header.Set("Accept-Encoding", "gzip")
+			for i := 0; i+1 < len(tc.hdr); i += 2 {
+				r.Header.Set(tc.hdr[i], tc.hdr[i+1])
+			}
+			w := httptest.NewRecorder()
+			tc.s.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if got := w.Header().Get("Content-Encoding") == "gzip"; got != tc.gzip {
+				t.Errorf("gzipped = %v, want %v (%d bytes)", got, tc.gzip, w.Body.Len())
+			}
+			if !strings.Contains(strings.Join(w.Header().Values("Vary"), ","), "Accept-Encoding") {
+				t.Errorf("Vary = %q", w.Header().Values("Vary"))
+			}
+			if !tc.gzip {
+				var resp struct {
+					Hits []json.RawMessage `json:"hits"`
+				}
+				if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || len(resp.Hits) == 0 {
+					t.Errorf("uncompressed body is not the hits (%v): %.100q", err, w.Body)
+				}
+			}
+		})
+	}
+}
