@@ -110,7 +110,8 @@ const adjacentBoost = 0.3
 
 // adjacent is the optional clause that ranks first the items holding the
 // words of a query of plain words side by side, in order ("money supply"):
-// the words as a phrase in the words field. Its content words side by side
+// the words as a phrase (phraseQuery: two common words as their pair, other
+// words as typed, without their forms). Its content words side by side
 // count as much whether the query has stop words or not, so that "the
 // money of supply" ranks as "money supply" does (TestStopWordDrift); the
 // words as typed, stop words too, count besides ("bank of england" ranks
@@ -133,11 +134,12 @@ func adjacent(n *And) bq.Query {
 		return nil
 	}
 	phrase := func(ws []string) bq.Query {
-		m := bleve.NewMatchPhraseQuery(strings.Join(ws, " "))
-		m.Analyzer = schema.WordsQueryAnalyzer
-		m.SetField(schema.FieldWords)
-		m.SetBoost(adjacentBoost)
-		return m
+		q := phraseQuery(strings.Join(ws, " "), nil) // forms cost more than they rank
+		if q == nil {
+			return nil
+		}
+		q.SetBoost(adjacentBoost)
+		return q
 	}
 	// Stop words at the ends add nothing: "the money supply" is "money supply".
 	for len(typed) > 0 && schema.IsStopWord(strings.ToLower(typed[0])) {
@@ -146,10 +148,52 @@ func adjacent(n *And) bq.Query {
 	for len(typed) > 0 && schema.IsStopWord(strings.ToLower(typed[len(typed)-1])) {
 		typed = typed[:len(typed)-1]
 	}
-	if len(typed) == len(words) {
-		return phrase(words)
+	near := phrase(words)
+	if len(typed) == len(words) || near == nil {
+		return near
 	}
-	return bq.NewBooleanQuery(nil, []bq.Query{phrase(words), phrase(typed)}, nil)
+	asTyped := phrase(typed)
+	if asTyped == nil {
+		return near
+	}
+	return bq.NewBooleanQuery(nil, []bq.Query{near, asTyped}, nil)
+}
+
+// phraseQuery is the query of a phrase: its words side by side, in order,
+// stop words as written and other words in any form of their stem. Pairs
+// of common words are indexed (schema.IsCommonKey), so a phrase of two
+// common words is one term of the pairs field ("interest rate" for
+// "interest rates"): a phrase of common words would read the long postings
+// of their positions. Longer phrases, and phrases with a rarer word, match
+// by the words field's positions (each word's forms, expanded by ex; as
+// written without one). nil for text of fewer than two words.
+func phraseQuery(text string, ex *expander) boostable {
+	if pair, ok := commonPair(text); ok {
+		return field1(bleve.NewTermQuery(pair), schema.FieldPairs)
+	}
+	if tokenCount(schema.WordsQueryAnalyzer, text) < 2 {
+		return nil
+	}
+	if ex != nil {
+		return ex.phraseQuery(text).(boostable)
+	}
+	m := bleve.NewMatchPhraseQuery(text)
+	m.Analyzer = schema.WordsQueryAnalyzer
+	return field1(m, schema.FieldWords)
+}
+
+// commonPair is the pairs field's term of text when text is two common
+// words (schema.IsCommonKey): their pair keys, joined by a space.
+func commonPair(text string) (string, bool) {
+	ts, err := textMapping.AnalyzeText(schema.WordsQueryAnalyzer, []byte(text))
+	if err != nil || len(ts) != 2 {
+		return "", false
+	}
+	a, b := schema.PairKey(string(ts[0].Term)), schema.PairKey(string(ts[1].Term))
+	if !schema.IsCommonKey(a) || !schema.IsCommonKey(b) {
+		return "", false
+	}
+	return a + " " + b, true
 }
 
 // wordsBoost weighs a phrase's match in the words field beside its words'
@@ -176,12 +220,14 @@ func isStopWord(t *Term) bool {
 // text.
 //
 // The text fields hold stems without stop words and no positions; the words
-// field holds every word as written, with positions (schema's package doc).
-// So a phrase matches there, exactly, word for word ("dry weather over the",
-// "to be or not to be"); in one field (title:"crude oil") it must also have
-// its words in that field. A word of stop words only ("the", "IT") searches
-// there too, and a prefix, wildcard or fuzzy term that expands to stop words
-// finds them there.
+// field holds every word as written with positions, and the pairs field
+// each two common words side by side (schema's package doc). So a phrase
+// matches there (phraseQuery), its words in order ("dry weather over the",
+// "to be or not to be", "interest rates" finding "interest rate" too); in
+// one field (title:"crude oil") it must also have its words in that field.
+// A word of stop words only ("the", "IT") searches the words field, and a
+// prefix, wildcard or fuzzy term that expands to stop words finds them
+// there.
 func compileTerm(t *Term, ex *expander) bq.Query {
 	boost := t.Boost
 	if boost == 0 {
@@ -191,13 +237,9 @@ func compileTerm(t *Term, ex *expander) bq.Query {
 		return fieldQuery(t, t.Field, boost, ex)
 	}
 	if t.Phrase && tokenCount(schema.WordsQueryAnalyzer, t.Text) > 1 {
-		var phrase boostable
-		if ex != nil {
-			phrase = ex.phraseQuery(t.Text).(boostable)
-		} else {
-			m := bleve.NewMatchPhraseQuery(t.Text)
-			m.Analyzer = schema.WordsQueryAnalyzer
-			phrase = field1(m, schema.FieldWords)
+		phrase := phraseQuery(t.Text, ex)
+		if phrase == nil {
+			return bleve.NewMatchNoneQuery()
 		}
 		// Ranked as its words are in the text fields (the phrase's own
 		// score in the one words field would rank it apart from the rest).

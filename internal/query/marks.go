@@ -13,18 +13,23 @@ import (
 // marks are the words a hit's highlights mark that its term locations do
 // not give. The text fields keep no term vectors (schema's package doc), so
 // the stems a query matched there are found again in the stored text of the
-// shown hits; phrases and stop words match in the words field, whose
-// locations the search returns (withWords).
+// shown hits, and so are the pairs of common words its phrases matched in
+// the pairs field (no positions either); longer phrases and stop words
+// match in the words field, whose locations the search returns.
 type marks struct {
 	// stems holds the stems to mark, by field ("" for every text field).
 	stems map[string]map[string]bool
+	// pairs holds the pairs to mark ("interest rate": two pair keys), by
+	// field as stems does.
+	pairs map[string]map[string]bool
 }
 
 // marksOf collects the stems of the words and expansions that the query n
-// matches in the text fields (words under NOT left out). expanded gives the
-// stems a prefix, wildcard or fuzzy term expanded to; nil when none did.
+// matches in the text fields (words under NOT left out), and its phrases'
+// pairs. expanded gives the stems a prefix, wildcard or fuzzy term expanded
+// to; nil when none did.
 func marksOf(n Node, expanded map[*Term][]string) *marks {
-	m := &marks{stems: map[string]map[string]bool{}}
+	m := &marks{stems: map[string]map[string]bool{}, pairs: map[string]map[string]bool{}}
 	m.add(n, expanded)
 	return m
 }
@@ -51,7 +56,10 @@ func (m *marks) add(n Node, expanded map[*Term][]string) {
 			return
 		}
 		if n.Phrase && tokenCount(schema.WordsQueryAnalyzer, n.Text) > 1 {
-			return // matched in the words field: its locations mark it
+			if pair, ok := commonPair(n.Text); ok {
+				m.putPair(field, pair)
+			}
+			return // otherwise matched in the words field: its locations mark it
 		}
 		ts, err := textMapping.AnalyzeText(schema.QueryAnalyzer, []byte(n.Text))
 		if err != nil {
@@ -63,94 +71,149 @@ func (m *marks) add(n Node, expanded map[*Term][]string) {
 	}
 }
 
-func (m *marks) put(field, stem string) {
-	set := m.stems[field]
+// put marks a stem in field ("" for every text field).
+func (m *marks) put(field, stem string) { addTo(m.stems, field, stem) }
+
+// putPair marks a pair of pair keys ("interest rate") in field.
+func (m *marks) putPair(field, pair string) { addTo(m.pairs, field, pair) }
+
+func addTo(sets map[string]map[string]bool, field, key string) {
+	set := sets[field]
 	if set == nil {
 		set = map[string]bool{}
-		m.stems[field] = set
+		sets[field] = set
 	}
-	set[stem] = true
+	set[key] = true
 }
 
-// spansIn returns the words of a field's text whose stems are marked,
-// compound tokens ("gndr.o") whole and by their parts. It scans the text
-// itself rather than running the index's analyzer (which costs about ten
-// times as much), and stems only the words that begin as a marked stem
-// does: a Porter stem keeps its word's first letters (all but a final
-// "y"/"i").
-func (m *marks) spansIn(field, text string) []span {
-	if m == nil || text == "" {
-		return nil
-	}
-	all, own := m.stems[""], m.stems[field]
-	if len(all) == 0 && len(own) == 0 {
-		return nil
-	}
-	var heads []string
-	for _, set := range []map[string]bool{all, own} {
-		for s := range set {
-			heads = append(heads, s[:max(1, min(len(s)-1, 3))])
-		}
-	}
-	var out []span
-	var buf []byte
-	try := func(start, end int) {
-		head := false
-		for _, h := range heads {
-			if end-start >= len(h) && strings.EqualFold(text[start:start+len(h)], h) {
-				head = true
-				break
-			}
-		}
-		if !head {
-			return
-		}
-		buf = buf[:0]
-		for _, r := range text[start:end] {
-			buf = utf8.AppendRune(buf, unicode.ToLower(r))
-		}
-		if s := schema.Stem(string(buf)); all[s] || own[s] {
-			out = append(out, span{start, end, s})
-		}
-	}
+// eachWord calls f with each word of text as the index's tokenizer has
+// the words that matter here: runs of letters and digits, joined by '.',
+// '&' and apostrophes between them ("U.S", "AT&T", "company's"); compound
+// tells whether '.' or '&' joined it ("gndr.o", "u.s").
+func eachWord(text string, f func(start, end int, compound bool)) {
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) {
 			i += n
 			continue
 		}
-		start, parts := i, false
+		start, compound := i, false
 		for i < len(text) {
 			r, n := utf8.DecodeRuneInString(text[i:])
 			if isWordRune(r) {
 				i += n
 				continue
 			}
-			// '.' or '&' between word characters joins a compound token.
-			if (r == '.' || r == '&') && i+1 < len(text) {
-				if r2, _ := utf8.DecodeRuneInString(text[i+1:]); isWordRune(r2) {
-					parts = true
+			if (r == '.' || r == '&' || r == '\'' || r == '’') && i+n < len(text) {
+				if r2, _ := utf8.DecodeRuneInString(text[i+n:]); isWordRune(r2) {
+					compound = compound || r == '.' || r == '&'
 					i += n
 					continue
 				}
 			}
 			break
 		}
-		before := len(out)
-		try(start, i)
-		if parts && len(out) == before {
-			for k := start; k < i; {
-				e := k
-				for e < i && text[e] != '.' && text[e] != '&' {
-					e++
-				}
-				if e > k {
-					try(k, e)
-				}
-				k = e + 1
-			}
+		f(start, i, compound)
+	}
+}
+
+// lowerBase is a word in lower case, its possessive ending ("'s") dropped,
+// as the index's analyzers have it.
+func lowerBase(buf []byte, w string) []byte {
+	buf = buf[:0]
+	for _, r := range w {
+		buf = utf8.AppendRune(buf, unicode.ToLower(r))
+	}
+	for _, suffix := range []string{"'s", "’s"} {
+		if len(buf) > len(suffix) && string(buf[len(buf)-len(suffix):]) == suffix {
+			return buf[:len(buf)-len(suffix)]
 		}
 	}
+	return buf
+}
+
+// spansIn returns the words of a field's text whose stems are marked,
+// compound tokens ("gndr.o") whole and by their parts, and the marked pairs
+// of words side by side. It scans the text itself rather than running the
+// index's analyzer (which costs about ten times as much), and stems only
+// the words that begin as a marked stem does: a Porter stem keeps its
+// word's first letters (all but a final "y"/"i").
+func (m *marks) spansIn(field, text string) []span {
+	if m == nil || text == "" {
+		return nil
+	}
+	all, own := m.stems[""], m.stems[field]
+	allPairs, ownPairs := m.pairs[""], m.pairs[field]
+	if len(all) == 0 && len(own) == 0 && len(allPairs) == 0 && len(ownPairs) == 0 {
+		return nil
+	}
+	headOf := func(s string) string { return s[:max(1, min(len(s)-1, 3))] }
+	var heads, pairHeads []string
+	for _, set := range []map[string]bool{all, own} {
+		for s := range set {
+			heads = append(heads, headOf(s))
+		}
+	}
+	for _, set := range []map[string]bool{allPairs, ownPairs} {
+		for p := range set {
+			a, b, _ := strings.Cut(p, " ")
+			pairHeads = append(pairHeads, headOf(a), headOf(b))
+		}
+	}
+	begins := func(w string, hs []string) bool {
+		for _, h := range hs {
+			if len(w) >= len(h) && strings.EqualFold(w[:len(h)], h) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []span
+	var buf []byte
+	try := func(start, end int) {
+		if !begins(text[start:end], heads) {
+			return
+		}
+		buf = lowerBase(buf, text[start:end])
+		if s := schema.Stem(string(buf)); all[s] || own[s] {
+			out = append(out, span{start, end, s})
+		}
+	}
+	// The pair keys of the word before and of this one: "" when a word
+	// cannot begin a marked pair's word.
+	prevKey, prevStart := "", 0
+	eachWord(text, func(start, end int, compound bool) {
+		if len(heads) > 0 {
+			before := len(out)
+			try(start, end)
+			if compound && len(out) == before {
+				for k := start; k < end; {
+					e := k
+					for e < end && text[e] != '.' && text[e] != '&' {
+						e++
+					}
+					if e > k {
+						try(k, e)
+					}
+					k = e + 1
+				}
+			}
+		}
+		if len(pairHeads) == 0 {
+			return
+		}
+		key := ""
+		if begins(text[start:end], pairHeads) {
+			buf = lowerBase(buf, text[start:end])
+			key = schema.PairKey(string(buf))
+		}
+		if prevKey != "" && key != "" {
+			if p := prevKey + " " + key; allPairs[p] || ownPairs[p] {
+				out = append(out, span{prevStart, end, p})
+			}
+		}
+		prevKey, prevStart = key, start
+	})
 	return out
 }
 

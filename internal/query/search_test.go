@@ -548,3 +548,47 @@ func TestDidYouMeanAndNotes(t *testing.T) {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }
+
+// TestSearchPhrasePairs checks phrases of two common words, which match one
+// term of the pairs field, against longer phrases and phrases with a rarer
+// word, which match by the words field's positions: the same semantics
+// (words side by side, in order, in any form of their stem) and the same
+// highlights.
+func TestSearchPhrasePairs(t *testing.T) {
+	items := []item.Item{
+		{ID: "p1", Kind: item.Article, Date: day("2020-01-01"), Title: "Markets", Body: "Interest rates rose."},
+		{ID: "p2", Kind: item.Article, Date: day("2020-01-02"), Title: "Markets", Body: "The interest rate was cut."},
+		{ID: "p3", Kind: item.Article, Date: day("2020-01-03"), Title: "Markets", Body: "Little interest in rates."},
+		{ID: "p4", Kind: item.Article, Date: day("2020-01-04"), Title: "Rates of interest", Body: "Rates, interest."},
+		{ID: "p5", Kind: item.Article, Date: day("2020-01-05"), Title: "Zoology", Body: "A zyzzyva interest grew."},
+		// The pair across two fields is no phrase.
+		{ID: "p6", Kind: item.Article, Date: day("2020-01-06"), Title: "Interest", Body: "Rates held."},
+	}
+	s := NewSearcher(newIndex(t, items))
+	for _, tc := range []struct {
+		q    string
+		want []string
+		mark map[string]string // id: its body highlight
+	}{
+		{`"interest rates"`, []string{"p1", "p2"}, map[string]string{
+			"p1": "<mark>Interest rates</mark> rose.",
+			"p2": "The <mark>interest rate</mark> was cut.",
+		}},
+		{`"rates interest"`, []string{"p4"}, map[string]string{"p4": "<mark>Rates, interest</mark>."}},
+		{`"interest rate was"`, []string{"p2"}, map[string]string{"p2": "The <mark>interest</mark> <mark>rate</mark> <mark>was</mark> cut."}},
+		{`"zyzzyva interest"`, []string{"p5"}, map[string]string{"p5": "A <mark>zyzzyva</mark> <mark>interest</mark> grew."}},
+		{`"interest in rates"`, []string{"p3"}, nil},
+	} {
+		r := mustSearch(t, s, Request{Query: tc.q})
+		if got := sorted(ids(r)); !cmp.Equal(got, tc.want) {
+			t.Errorf("%s: hits %v, want %v", tc.q, got, tc.want)
+		}
+		for _, h := range r.Hits {
+			if want, ok := tc.mark[h.ID]; ok {
+				if got := h.Highlights["body"]; !cmp.Equal(got, []string{want}) {
+					t.Errorf("%s: %s's body highlight %q, want %q", tc.q, h.ID, got, want)
+				}
+			}
+		}
+	}
+}

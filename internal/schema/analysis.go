@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -33,6 +34,12 @@ const (
 	// WordsQueryAnalyzer analyzes query words and phrases for the words
 	// field: every word as written, compound tokens whole.
 	WordsQueryAnalyzer = "newsdex_words_query"
+	// PairsAnalyzer analyzes the pairs field: each two common words
+	// (IsCommonKey) side by side in the text fields, as one token "w1 w2"
+	// of their pair keys (PairKey),
+	// at the first word's position, from the first word's start to the
+	// second's end; compound tokens whole and by their parts.
+	PairsAnalyzer = "newsdex_pairs"
 	// NameAnalyzer analyzes bylines: words in lower case, not stemmed.
 	NameAnalyzer = "newsdex_name"
 )
@@ -52,6 +59,7 @@ func Register() error {
 			QueryAnalyzer:      newAnalyzer(false, true),
 			WordsAnalyzer:      newAnalyzer(true, false),
 			WordsQueryAnalyzer: newAnalyzer(false, false),
+			PairsAnalyzer:      newPairsAnalyzer(),
 			NameAnalyzer: &analysis.DefaultAnalyzer{
 				Tokenizer:    wordTokenizer{},
 				TokenFilters: []analysis.TokenFilter{lowercase.NewLowerCaseFilter()},
@@ -80,6 +88,98 @@ func newAnalyzer(parts, stem bool) analysis.Analyzer {
 		fs = append(fs, stop.NewStopTokensFilter(stopWords()), porter.NewPorterStemmer())
 	}
 	return &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}, TokenFilters: fs}
+}
+
+// newPairsAnalyzer is the analyzer of the pairs field: the words as the
+// words field has them, compound tokens whole and by their parts, each
+// replaced by its pair key, then joined to pairs. (Queries make their pairs
+// from the words field's query analysis, PairKey and IsCommonKey.)
+func newPairsAnalyzer() analysis.Analyzer {
+	fs := []analysis.TokenFilter{partsFilter{}, en.NewPossessiveFilter(), lowercase.NewLowerCaseFilter(), pairsFilter{}}
+	return &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}, TokenFilters: fs}
+}
+
+// PairKey is how a lower-case word stands in a pair: a stop word as
+// written ("of"), any other word as its Porter stem ("rate" for rates), so
+// that the pair "interest rate" is found for "interest rates" and "interest
+// rate" alike, and "bank of england" does not match "bank in england".
+func PairKey(word string) string {
+	if IsStopWord(word) {
+		return word
+	}
+	return Stem(word)
+}
+
+// commonKeySet is the set of commonKeys, read once.
+var commonKeySet = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, k := range strings.Fields(commonKeys) {
+		set[k] = true
+	}
+	return set
+})
+
+// IsCommonKey reports whether a pair key (PairKey) is one of the common
+// words of news whose pairs the pairs field holds: a pair is indexed when
+// both its words are common. Phrases of common words are the costly ones to
+// match by positions (long postings) and the cheap ones to index as pairs
+// (few distinct pairs); a phrase with a rarer word matches by the words
+// field's positions, driven by that word's short postings.
+func IsCommonKey(key string) bool { return commonKeySet()[key] }
+
+// maxPairsAt bounds the pairs made at one position: every token there (a
+// compound and its parts) with every token at the next.
+const maxPairsAt = 16
+
+// pairsFilter turns a stream of words (tokens at the same position are one
+// word's forms: a compound and its parts) into the pairs of common words
+// side by side (IsCommonKey): for each position, its tokens' keys joined by
+// a space to each of the next position's, the pair at the first word's
+// position.
+type pairsFilter struct{}
+
+func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	if len(input) < 2 {
+		return input[:0]
+	}
+	keys := make([]string, len(input))
+	for i, t := range input {
+		keys[i] = PairKey(string(t.Term))
+	}
+	out := make(analysis.TokenStream, 0, len(input))
+	for i := 0; i < len(input); {
+		j := i // input[i:j] share a position, input[j:k] the next one
+		for j < len(input) && input[j].Position == input[i].Position {
+			j++
+		}
+		k := j
+		for k < len(input) && input[k].Position == input[j].Position {
+			k++
+		}
+		if j < len(input) && input[j].Position == input[i].Position+1 {
+			n := 0
+			for a := i; a < j; a++ {
+				if !IsCommonKey(keys[a]) {
+					continue
+				}
+				for b := j; b < k && n < maxPairsAt; b++ {
+					if !IsCommonKey(keys[b]) {
+						continue
+					}
+					n++
+					out = append(out, &analysis.Token{
+						Term:     []byte(keys[a] + " " + keys[b]),
+						Start:    input[a].Start,
+						End:      input[b].End,
+						Position: input[i].Position,
+						Type:     analysis.AlphaNumeric,
+					})
+				}
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // wordTokenizer is bleve's unicode (UAX #29) tokenizer, which keeps

@@ -101,3 +101,53 @@ func TestFacetTerms(t *testing.T) {
 		t.Errorf("no region, no date: %v", terms)
 	}
 }
+
+// TestPairsAnalyzer checks the pairs field's tokens: the pair keys of each
+// two common words side by side, at the first word's position and from its
+// start to the second word's end; a pair with a rarer word is left out;
+// compound tokens pair whole and by their parts.
+func TestPairsAnalyzer(t *testing.T) {
+	m := Mapping()
+	type tok struct {
+		Term       string
+		Pos        int
+		Start, End int
+	}
+	for _, tc := range []struct {
+		text string
+		want []tok
+	}{
+		{"Interest rates in", []tok{{"interest rate", 1, 0, 14}, {"rate in", 2, 9, 17}}},
+		// "zyzzyva" is no common word: neither of its pairs is indexed.
+		{"the zyzzyva of the bank", []tok{{"of the", 3, 12, 18}, {"the bank", 4, 15, 23}}},
+		// Stop words as written, possessives dropped, lower case.
+		{"The Company's shares", []tok{{"the compani", 1, 0, 13}, {"compani share", 2, 4, 20}}},
+		// A compound pairs whole (the key of "u.s" is "u.") and by its
+		// common parts ("s"; "u" is not common).
+		{"U.S. oil", []tok{{"u. oil", 1, 0, 8}, {"s oil", 1, 2, 8}}},
+		{"oil", nil},
+		{"", nil},
+	} {
+		ts, err := m.AnalyzeText(PairsAnalyzer, []byte(tc.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []tok
+		for _, x := range ts {
+			got = append(got, tok{string(x.Term), x.Position, x.Start, x.End})
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.text, diff)
+		}
+	}
+	for _, w := range []string{"interest", "rate", "the", "of", "bank", "oil", "compani", "share"} {
+		if !IsCommonKey(w) {
+			t.Errorf("IsCommonKey(%q) = false, want a common word of news", w)
+		}
+	}
+	for _, w := range []string{"zyzzyva", "", "interest rate"} {
+		if IsCommonKey(w) {
+			t.Errorf("IsCommonKey(%q) = true", w)
+		}
+	}
+}
