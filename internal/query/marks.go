@@ -92,15 +92,23 @@ func addTo(sets map[string]map[string]bool, field, key string) {
 // tells whether '.' or '&' joined it ("gndr.o", "u.s").
 func eachWord(text string, f func(start, end int, compound bool)) {
 	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if !isASCIIWord(c) {
+				i++
+				continue
+			}
+		} else if r, n := utf8.DecodeRuneInString(text[i:]); !isWordRune(r) {
 			i += n
 			continue
 		}
 		start, compound := i, false
 		for i < len(text) {
+			if isASCIIWord(text[i]) {
+				i++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(text[i:])
-			if isWordRune(r) {
+			if r >= utf8.RuneSelf && isWordRune(r) {
 				i += n
 				continue
 			}
@@ -160,7 +168,26 @@ func (m *marks) spansIn(field, text string) []span {
 			pairHeads = append(pairHeads, headOf(a), headOf(b))
 		}
 	}
+	// firsts holds the first bytes of the heads in both cases: most words
+	// begin otherwise, and are passed over on one lookup. A word that does
+	// not begin in ASCII may still fold to a head ("K" for k): always tried.
+	var firsts [256]bool
+	for i := utf8.RuneSelf; i < len(firsts); i++ {
+		firsts[i] = true
+	}
+	for _, hs := range [][]string{heads, pairHeads} {
+		for _, h := range hs {
+			c := h[0]
+			firsts[c] = true
+			if 'a' <= c && c <= 'z' {
+				firsts[c-'a'+'A'] = true
+			}
+		}
+	}
 	begins := func(w string, hs []string) bool {
+		if !firsts[w[0]] {
+			return false
+		}
 		for _, h := range hs {
 			if len(w) >= len(h) && strings.EqualFold(w[:len(h)], h) {
 				return true
@@ -215,6 +242,11 @@ func (m *marks) spansIn(field, text string) []span {
 		prevKey, prevStart = key, start
 	})
 	return out
+}
+
+// isASCIIWord reports whether an ASCII byte is a letter or digit.
+func isASCIIWord(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 func isWordRune(r rune) bool {
