@@ -68,13 +68,6 @@ type FacetValue struct {
 	Count int    `json:"count"`
 }
 
-// WriteJSON writes the response as one line of JSON.
-func (r *Response) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
-}
-
 // Searcher answers requests over one index. It is safe for concurrent use.
 type Searcher struct {
 	idx     bleve.Index
