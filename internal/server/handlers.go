@@ -227,8 +227,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := resp.WriteJSON(&buf); err != nil {
+	buf := s.buffer()
+	defer s.recycle(buf)
+	if err := resp.WriteJSON(buf); err != nil {
 		s.fail(w, r, err)
 		return
 	}

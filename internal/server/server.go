@@ -10,8 +10,10 @@
 package server
 
 import (
+	"bytes"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"newsdex/internal/query"
@@ -56,6 +58,28 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	handler http.Handler
+	bufs    sync.Pool // *bytes.Buffer for answers (buffer, recycle)
+}
+
+// maxPooledBuffer is the largest answer buffer kept for reuse: a page of
+// hits is a few KB, a page of 1000 hits about 1 MB.
+const maxPooledBuffer = 1 << 20
+
+// buffer returns an empty buffer for an answer; recycle takes it back once
+// the answer was written.
+func (s *Server) buffer() *bytes.Buffer {
+	if b, ok := s.bufs.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+func (s *Server) recycle(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	s.bufs.Put(b)
 }
 
 // New returns a Server answering from live. It registers itself for live's
