@@ -24,10 +24,16 @@ import (
 // Option changes how Load's clients ask.
 type Option func(*options)
 
-type options struct{ identity bool }
+type options struct{ identity, proxied bool }
 
 // WithoutCompression makes the clients ask for uncompressed answers.
 func WithoutCompression() Option { return func(o *options) { o.identity = true } }
+
+// AsProxied makes each request say it was passed on by a reverse proxy for
+// a remote client (X-Forwarded-For: 192.0.2.1, a documentation address), so
+// that the server answers as it answers remote clients: search serve gzips
+// for them, and not for loopback clients.
+func AsProxied() Option { return func(o *options) { o.proxied = true } }
 
 // MaxDuration bounds every run, whatever Limit says.
 const MaxDuration = 5 * time.Minute
@@ -145,7 +151,7 @@ func Load(ctx context.Context, baseURL string, queries []string, clients int, li
 					break
 				}
 				t0 := time.Now()
-				err := get(ctx, client, urls[n%int64(len(urls))])
+				err := get(ctx, client, urls[n%int64(len(urls))], o.proxied)
 				el := time.Since(t0)
 				if err != nil && ctx.Err() != nil {
 					break // cut off by the deadline: not the server's failure
@@ -184,10 +190,13 @@ func Load(ctx context.Context, baseURL string, queries []string, clients int, li
 	return res, nil
 }
 
-func get(ctx context.Context, c *http.Client, u string) error {
+func get(ctx context.Context, c *http.Client, u string, proxied bool) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
+	}
+	if proxied {
+		req.Header.Set("X-Forwarded-For", "192.0.2.1")
 	}
 	resp, err := c.Do(req)
 	if err != nil {

@@ -55,6 +55,40 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// TestLoadOptions: the clients ask for gzip unless WithoutCompression, and
+// say they come through a proxy with AsProxied only.
+func TestLoadOptions(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		opts          []Option
+		gzip, proxied bool
+	}{
+		{"default", nil, true, false},
+		{"WithoutCompression", []Option{WithoutCompression()}, false, false},
+		{"AsProxied", []Option{AsProxied()}, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var bad atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				gz := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+				proxied := r.Header.Get("X-Forwarded-For") != ""
+				if gz != tc.gzip || proxied != tc.proxied {
+					bad.Add(1)
+				}
+				_, _ = w.Write([]byte(`{"total":0}`))
+			}))
+			defer srv.Close()
+			res, err := Load(context.Background(), srv.URL, []string{"q=oil"}, 2, Limit{Requests: 10}, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Requests != 10 || res.Errors != 0 || bad.Load() != 0 {
+				t.Errorf("result %+v; %d requests with the wrong headers (want gzip %v, proxied %v)", res, bad.Load(), tc.gzip, tc.proxied)
+			}
+		})
+	}
+}
+
 func TestLoadRefuses(t *testing.T) {
 	for _, c := range []struct {
 		base    string
