@@ -161,10 +161,11 @@ func adjacent(n *And) bq.Query {
 
 // phraseQuery is the query of a phrase: its words side by side, in order,
 // stop words as written and other words in any form of their stem. Pairs
-// of common words are indexed (schema.IsCommonKey), so a phrase of two
+// of common words are indexed (schema.PairKey), so a phrase of two
 // common words is one term of the pairs field ("interest rate" for
 // "interest rates"): a phrase of common words would read the long postings
-// of their positions. Longer phrases, and phrases with a rarer word, match
+// of their positions. Longer phrases, and phrases with a rarer word or a
+// stop word, match
 // by the words field's positions (each word's forms, expanded by ex; as
 // written without one). nil for text of fewer than two words.
 func phraseQuery(text string, ex *expander) boostable {
@@ -183,14 +184,15 @@ func phraseQuery(text string, ex *expander) boostable {
 }
 
 // commonPair is the pairs field's term of text when text is two common
-// words (schema.IsCommonKey): their pair keys, joined by a space.
+// words (schema.PairKey): their stems, joined by a space.
 func commonPair(text string) (string, bool) {
 	ts, err := textMapping.AnalyzeText(schema.WordsQueryAnalyzer, []byte(text))
 	if err != nil || len(ts) != 2 {
 		return "", false
 	}
-	a, b := schema.PairKey(string(ts[0].Term)), schema.PairKey(string(ts[1].Term))
-	if !schema.IsCommonKey(a) || !schema.IsCommonKey(b) {
+	a, okA := schema.PairKey(string(ts[0].Term))
+	b, okB := schema.PairKey(string(ts[1].Term))
+	if !okA || !okB {
 		return "", false
 	}
 	return a + " " + b, true

@@ -232,7 +232,9 @@ func (m *marks) spansIn(field, text string) []span {
 		key := ""
 		if begins(text[start:end], pairHeads) {
 			buf = lowerBase(buf, text[start:end])
-			key = schema.PairKey(string(buf))
+			if k, ok := schema.PairKey(string(buf)); ok {
+				key = k
+			}
 		}
 		if prevKey != "" && key != "" {
 			if p := prevKey + " " + key; allPairs[p] || ownPairs[p] {

@@ -35,10 +35,9 @@ const (
 	// field: every word as written, compound tokens whole.
 	WordsQueryAnalyzer = "newsdex_words_query"
 	// PairsAnalyzer analyzes the pairs field: each two common words
-	// (IsCommonKey) side by side in the text fields, as one token "w1 w2"
-	// of their pair keys (PairKey),
-	// at the first word's position, from the first word's start to the
-	// second's end; compound tokens whole and by their parts.
+	// (PairKey) side by side in the text fields, as one token "w1 w2" of
+	// their stems at the first word's position, from the first word's
+	// start to the second's end; compound tokens whole and by their parts.
 	PairsAnalyzer = "newsdex_pairs"
 	// NameAnalyzer analyzes bylines: words in lower case, not stemmed.
 	NameAnalyzer = "newsdex_name"
@@ -93,25 +92,14 @@ func newAnalyzer(parts, stem bool) analysis.Analyzer {
 // newPairsAnalyzer is the analyzer of the pairs field: the words as the
 // words field has them, compound tokens whole and by their parts, each
 // replaced by its pair key, then joined to pairs. (Queries make their pairs
-// from the words field's query analysis, PairKey and IsCommonKey.)
+// from the words field's query analysis and PairKey.)
 func newPairsAnalyzer() analysis.Analyzer {
 	fs := []analysis.TokenFilter{partsFilter{}, en.NewPossessiveFilter(), lowercase.NewLowerCaseFilter(), pairsFilter{}}
 	return &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}, TokenFilters: fs}
 }
 
-// PairKey is how a lower-case word stands in a pair: a stop word as
-// written ("of"), any other word as its Porter stem ("rate" for rates), so
-// that the pair "interest rate" is found for "interest rates" and "interest
-// rate" alike, and "bank of england" does not match "bank in england".
-func PairKey(word string) string {
-	if IsStopWord(word) {
-		return word
-	}
-	return Stem(word)
-}
-
-// commonKeySet is the set of commonKeys, read once.
-var commonKeySet = sync.OnceValue(func() map[string]bool {
+// commonStems is the set of commonKeys, read once.
+var commonStems = sync.OnceValue(func() map[string]bool {
 	set := map[string]bool{}
 	for _, k := range strings.Fields(commonKeys) {
 		set[k] = true
@@ -119,13 +107,21 @@ var commonKeySet = sync.OnceValue(func() map[string]bool {
 	return set
 })
 
-// IsCommonKey reports whether a pair key (PairKey) is one of the common
-// words of news whose pairs the pairs field holds: a pair is indexed when
-// both its words are common. Phrases of common words are the costly ones to
-// match by positions (long postings) and the cheap ones to index as pairs
-// (few distinct pairs); a phrase with a rarer word matches by the words
-// field's positions, driven by that word's short postings.
-func IsCommonKey(key string) bool { return commonKeySet()[key] }
+// PairKey is how a lower-case word stands in the pairs field: its Porter
+// stem ("rate" for rates), and whether it pairs at all: only the common
+// words of news do (commonKeys: the most frequent stems of the shared news
+// corpora other than Reuters-21578, stop words left out). Phrases of common
+// words are the costly ones to match by positions (their postings are
+// long) and the cheap ones to index as pairs (they make few distinct
+// pairs); a phrase with a rarer word or a stop word matches by the words
+// field's positions, which a rarer word keeps short.
+func PairKey(word string) (string, bool) {
+	if IsStopWord(word) {
+		return "", false
+	}
+	stem := Stem(word)
+	return stem, commonStems()[stem]
+}
 
 // maxPairsAt bounds the pairs made at one position: every token there (a
 // compound and its parts) with every token at the next.
@@ -133,8 +129,8 @@ const maxPairsAt = 16
 
 // pairsFilter turns a stream of words (tokens at the same position are one
 // word's forms: a compound and its parts) into the pairs of common words
-// side by side (IsCommonKey): for each position, its tokens' keys joined by
-// a space to each of the next position's, the pair at the first word's
+// side by side (PairKey): for each position, its tokens' keys joined by a
+// space to each of the next position's, the pair at the first word's
 // position.
 type pairsFilter struct{}
 
@@ -142,11 +138,13 @@ func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	if len(input) < 2 {
 		return input[:0]
 	}
-	keys := make([]string, len(input))
+	keys := make([]string, len(input)) // "": the token does not pair
 	for i, t := range input {
-		keys[i] = PairKey(string(t.Term))
+		if k, ok := PairKey(string(t.Term)); ok {
+			keys[i] = k
+		}
 	}
-	out := make(analysis.TokenStream, 0, len(input))
+	out := make(analysis.TokenStream, 0, len(input)/2)
 	for i := 0; i < len(input); {
 		j := i // input[i:j] share a position, input[j:k] the next one
 		for j < len(input) && input[j].Position == input[i].Position {
@@ -159,16 +157,18 @@ func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		if j < len(input) && input[j].Position == input[i].Position+1 {
 			n := 0
 			for a := i; a < j; a++ {
-				if !IsCommonKey(keys[a]) {
+				if keys[a] == "" {
 					continue
 				}
 				for b := j; b < k && n < maxPairsAt; b++ {
-					if !IsCommonKey(keys[b]) {
+					if keys[b] == "" {
 						continue
 					}
 					n++
+					term := make([]byte, 0, len(keys[a])+1+len(keys[b]))
+					term = append(append(append(term, keys[a]...), ' '), keys[b]...)
 					out = append(out, &analysis.Token{
-						Term:     []byte(keys[a] + " " + keys[b]),
+						Term:     term,
 						Start:    input[a].Start,
 						End:      input[b].End,
 						Position: input[i].Position,

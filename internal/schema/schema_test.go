@@ -102,10 +102,10 @@ func TestFacetTerms(t *testing.T) {
 	}
 }
 
-// TestPairsAnalyzer checks the pairs field's tokens: the pair keys of each
-// two common words side by side, at the first word's position and from its
-// start to the second word's end; a pair with a rarer word is left out;
-// compound tokens pair whole and by their parts.
+// TestPairsAnalyzer checks the pairs field's tokens: the stems of each two
+// common words side by side, at the first word's position and from its
+// start to the second word's end; a pair with a rarer word or a stop word
+// is left out; compound tokens pair whole and by their parts.
 func TestPairsAnalyzer(t *testing.T) {
 	m := Mapping()
 	type tok struct {
@@ -117,14 +117,15 @@ func TestPairsAnalyzer(t *testing.T) {
 		text string
 		want []tok
 	}{
-		{"Interest rates in", []tok{{"interest rate", 1, 0, 14}, {"rate in", 2, 9, 17}}},
-		// "zyzzyva" is no common word: neither of its pairs is indexed.
-		{"the zyzzyva of the bank", []tok{{"of the", 3, 12, 18}, {"the bank", 4, 15, 23}}},
-		// Stop words as written, possessives dropped, lower case.
-		{"The Company's shares", []tok{{"the compani", 1, 0, 13}, {"compani share", 2, 4, 20}}},
-		// A compound pairs whole (the key of "u.s" is "u.") and by its
-		// common parts ("s"; "u" is not common).
-		{"U.S. oil", []tok{{"u. oil", 1, 0, 8}, {"s oil", 1, 2, 8}}},
+		// "rose" is no common word.
+		{"Interest rates rose", []tok{{"interest rate", 1, 0, 14}}},
+		// "zyzzyva" is no common word and "of", "the" are stop words.
+		{"the zyzzyva of the central bank", []tok{{"central bank", 5, 19, 31}}},
+		// Possessives dropped, lower case.
+		{"The Company's shares", []tok{{"compani share", 2, 4, 20}}},
+		// A compound pairs whole (the stem of "u.s" is "u.") and by its
+		// common parts ("s" is, from "U.S." and the like; "u" is not).
+		{"U.S. oil prices", []tok{{"u. oil", 1, 0, 8}, {"s oil", 1, 2, 8}, {"oil price", 2, 5, 15}}},
 		{"oil", nil},
 		{"", nil},
 	} {
@@ -140,14 +141,15 @@ func TestPairsAnalyzer(t *testing.T) {
 			t.Errorf("%q (-want +got):\n%s", tc.text, diff)
 		}
 	}
-	for _, w := range []string{"interest", "rate", "the", "of", "bank", "oil", "compani", "share"} {
-		if !IsCommonKey(w) {
-			t.Errorf("IsCommonKey(%q) = false, want a common word of news", w)
-		}
-	}
-	for _, w := range []string{"zyzzyva", "", "interest rate"} {
-		if IsCommonKey(w) {
-			t.Errorf("IsCommonKey(%q) = true", w)
+	for _, tc := range []struct {
+		word, key string
+		pairs     bool
+	}{
+		{"interest", "interest", true}, {"rates", "rate", true}, {"bank", "bank", true}, {"oil", "oil", true},
+		{"zyzzyva", "zyzzyva", false}, {"the", "", false}, {"of", "", false},
+	} {
+		if key, ok := PairKey(tc.word); key != tc.key || ok != tc.pairs {
+			t.Errorf("PairKey(%q) = %q, %t; want %q, %t", tc.word, key, ok, tc.key, tc.pairs)
 		}
 	}
 }
