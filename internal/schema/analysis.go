@@ -13,7 +13,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
 )
@@ -189,7 +188,7 @@ func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 type wordTokenizer struct{}
 
 func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	ts := unicodetok.NewUnicodeTokenizer().Tokenize(input)
+	ts := words(input)
 	out := ts[:0]
 	for i := 0; i < len(ts); i++ {
 		t := ts[i]
