@@ -7,8 +7,6 @@ package indexer
 // process are in BENCHMARKS.md.
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,30 +25,12 @@ const benchBuildDocs = 2000
 // benchArticles reads the first n shared articles as items.
 func benchArticles(b *testing.B, n int) []item.Item {
 	b.Helper()
-	src := testenv.Shared(b, "corpus/reuters21578/articles.jsonl.gz")
-	f, err := os.Open(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	var items []item.Item
-	for len(items) < n && sc.Scan() {
-		var it item.Item
-		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-			b.Fatal(err)
-		}
+	testenv.SharedJSONLines(b, "corpus/reuters21578/articles.jsonl.gz", func(it item.Item) bool {
 		it.Kind = item.Article
 		items = append(items, it)
-	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
+		return len(items) < n
+	})
 	return items
 }
 

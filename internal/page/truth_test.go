@@ -2,9 +2,7 @@ package page_test
 
 import (
 	"archive/tar"
-	"bufio"
 	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -39,28 +37,11 @@ type truth struct {
 
 func readTruth(t *testing.T) map[string]truth {
 	t.Helper()
-	f, err := os.Open(testenv.Shared(t, "corpus/reuters21578/truth.jsonl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	m := map[string]truth{}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var tr truth
-		if err := json.Unmarshal(sc.Bytes(), &tr); err != nil {
-			t.Fatal(err)
-		}
+	testenv.SharedJSONLines(t, "corpus/reuters21578/truth.jsonl.gz", func(tr truth) bool {
 		m[tr.File] = tr
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+		return true
+	})
 	return m
 }
 

@@ -1,8 +1,6 @@
 package query
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -36,7 +34,7 @@ var relevanceQueries = map[string]Request{
 // query, its labelled articles as the relevant set, mean average precision
 // at 100.
 func TestRelevance(t *testing.T) {
-	articles := testenv.Shared(t, "corpus/reuters21578/articles.jsonl.gz")
+	testenv.Shared(t, "corpus/reuters21578/articles.jsonl.gz") // skips without it, before the index is built
 	s := NewSearcher(benchIndex(t))
 	ctx := context.Background()
 
@@ -98,36 +96,20 @@ func TestRelevance(t *testing.T) {
 	}
 
 	// The editors' topics.
-	f, err := os.Open(articles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	relevant := map[string]map[string]bool{}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var a struct {
-			ID     string   `json:"id"`
-			Topics []string `json:"topics"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
+	type labelled struct {
+		ID     string   `json:"id"`
+		Topics []string `json:"topics"`
+	}
+	testenv.SharedJSONLines(t, "corpus/reuters21578/articles.jsonl.gz", func(a labelled) bool {
 		for _, tp := range a.Topics {
 			if relevant[tp] == nil {
 				relevant[tp] = map[string]bool{}
 			}
 			relevant[tp][a.ID] = true
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+		return true
+	})
 	topics := make([]string, 0, len(relevant))
 	for tp := range relevant {
 		topics = append(topics, tp)

@@ -1,10 +1,6 @@
 package schema
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -71,37 +67,19 @@ func TestASCIIWords(t *testing.T) {
 // TestASCIIWordsOnCorpus compares the two on every ASCII title and body
 // of the shared Reuters-21578 articles.
 func TestASCIIWordsOnCorpus(t *testing.T) {
-	src := testenv.Shared(t, "corpus/reuters21578/articles.jsonl.gz")
-	f, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	n := 0
-	for sc.Scan() {
-		var a struct{ Title, Body string }
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
+	testenv.SharedJSONLines(t, "corpus/reuters21578/articles.jsonl.gz", func(a struct{ Title, Body string }) bool {
 		for _, text := range []string{a.Title, a.Body} {
 			if !isASCII(text) {
 				continue
 			}
 			n++
 			if !sameWords(t, text) {
-				return
+				return false
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+		return true
+	})
 	if n < 30000 {
 		t.Errorf("compared %d texts, want the corpus's 30,000 or more", n)
 	}
