@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"newsdex/internal/indexer"
 	"newsdex/internal/store"
@@ -373,9 +374,9 @@ func BenchmarkStorySizes(b *testing.B) {
 	}
 }
 
-// BenchmarkFacetTable times building the facet table of an index snapshot,
-// which the first search asking for facets on a snapshot pays.
-func BenchmarkFacetTable(b *testing.B) {
+// benchReader is a reader of the benchmarks' index snapshot, closed with
+// the benchmark.
+func benchReader(b *testing.B) index.IndexReader {
 	ix, err := benchIndex(b).Advanced()
 	if err != nil {
 		b.Fatal(err)
@@ -384,7 +385,14 @@ func BenchmarkFacetTable(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer r.Close()
+	b.Cleanup(func() { r.Close() })
+	return r
+}
+
+// BenchmarkFacetTable times building the facet table of an index snapshot,
+// which the first search asking for facets on a snapshot pays.
+func BenchmarkFacetTable(b *testing.B) {
+	r := benchReader(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, ok, err := buildFacetTable(context.Background(), r); err != nil || !ok {
@@ -396,15 +404,7 @@ func BenchmarkFacetTable(b *testing.B) {
 // BenchmarkMemberSet times building the story_member bitmap of an index
 // snapshot, which the second count-only search on a snapshot pays.
 func BenchmarkMemberSet(b *testing.B) {
-	ix, err := benchIndex(b).Advanced()
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := ix.Reader()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
+	r := benchReader(b)
 	for b.Loop() {
 		if _, ok, err := buildMemberSet(context.Background(), r); err != nil || !ok {
 			b.Fatal(ok, err)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/schema"
@@ -161,19 +162,19 @@ func adjacent(n *And) bq.Query {
 
 // phraseQuery is the query of a phrase: its words side by side, in order,
 // stop words as written and other words in any form of their stem. Pairs
-// of common words are indexed (schema.PairKey), so a phrase of two
-// common words is one term of the pairs field ("interest rate" for
-// "interest rates"): a phrase of common words would read the long postings
-// of their positions. Longer phrases, and phrases with a rarer word or a
-// stop word, match
-// by the words field's positions (each word's forms, expanded by ex; as
-// written without one). nil for text of fewer than two words.
+// of common words are indexed (schema.PairKey), so a phrase of two common
+// words is one term of the pairs field ("interest rate" for "interest
+// rates"): a phrase of common words would read the long postings of their
+// positions. Longer phrases, and phrases with a rarer word or a stop word,
+// match by the words field's positions (each word's forms, expanded by ex;
+// as written without one). nil for text of fewer than two words.
 func phraseQuery(text string, ex *expander) boostable {
-	if pair, ok := commonPair(text); ok {
-		return field1(bleve.NewTermQuery(pair), schema.FieldPairs)
-	}
-	if tokenCount(schema.WordsQueryAnalyzer, text) < 2 {
+	ts, err := textMapping.AnalyzeText(schema.WordsQueryAnalyzer, []byte(text))
+	if err != nil || len(ts) < 2 {
 		return nil
+	}
+	if pair, ok := pairOf(ts); ok {
+		return field1(bleve.NewTermQuery(pair), schema.FieldPairs)
 	}
 	if ex != nil {
 		return ex.phraseQuery(text).(boostable)
@@ -187,7 +188,16 @@ func phraseQuery(text string, ex *expander) boostable {
 // words (schema.PairKey): their stems, joined by a space.
 func commonPair(text string) (string, bool) {
 	ts, err := textMapping.AnalyzeText(schema.WordsQueryAnalyzer, []byte(text))
-	if err != nil || len(ts) != 2 {
+	if err != nil {
+		return "", false
+	}
+	return pairOf(ts)
+}
+
+// pairOf is the pairs field's term of a phrase's words (as the words
+// field's query analyzer gives them) when they are two common words.
+func pairOf(ts analysis.TokenStream) (string, bool) {
+	if len(ts) != 2 {
 		return "", false
 	}
 	a, okA := schema.PairKey(string(ts[0].Term))
