@@ -179,9 +179,7 @@ func phraseQuery(text string, ex *expander) boostable {
 	if ex != nil {
 		return ex.phraseQuery(text).(boostable)
 	}
-	m := bleve.NewMatchPhraseQuery(text)
-	m.Analyzer = schema.WordsQueryAnalyzer
-	return field1(m, schema.FieldWords)
+	return newPositional(slotsOf(ts), schema.FieldWords)
 }
 
 // commonPair is the pairs field's term of text when text is two common
@@ -374,9 +372,7 @@ func fieldQuery(t *Term, field string, boost float64, ex *expander) bq.Query {
 		case n == 0:
 			return nil
 		case t.Phrase && n > 1:
-			m := bleve.NewMatchPhraseQuery(t.Text)
-			m.Analyzer = an
-			q = field1(m, field)
+			q = positionalOf(t.Text, an, field)
 		default:
 			m := bleve.NewMatchQuery(t.Text)
 			m.Analyzer = an

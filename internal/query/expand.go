@@ -143,7 +143,7 @@ func (e *expander) phraseQuery(text string) bq.Query {
 		}
 		terms = append(terms, forms)
 	}
-	return bq.NewMultiPhraseQuery(terms, schema.FieldWords)
+	return newPositional(terms, schema.FieldWords)
 }
 
 // formsOf lists the words of the index with the stem of w (w first), at
