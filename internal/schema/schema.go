@@ -283,6 +283,11 @@ func Mapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(FieldPageKeys, storedOnly())
 	addStoryFields(doc)
 
+	// No _all: nothing is copied there (every field has IncludeInAll
+	// false), but bleve would still add the empty composite field to every
+	// document and zap would process it.
+	all := bleve.NewDocumentDisabledMapping()
+	doc.AddSubDocumentMapping("_all", all)
 	m.DefaultMapping = doc
 	m.DefaultField = FieldBody
 	return m
