@@ -99,7 +99,7 @@ func (q *positional) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if len(q.slots) > maxSlots {
 		return searcher.NewMultiPhraseSearcher(ctx, r, q.slots, 0, false, field, boost, opt)
 	}
-	s := &positionalSearcher{field: field, masks: map[string]uint64{}, keepLocations: opt.IncludeTermVectors}
+	s := &positionalSearcher{ctx: ctx, field: field, masks: map[string]uint64{}, keepLocations: opt.IncludeTermVectors}
 	opt.IncludeTermVectors = true // the phrase is checked on the locations
 	var parts []search.Searcher
 	closeAll := func() {
@@ -163,6 +163,7 @@ func (q *positional) Searcher(ctx context.Context, r index.IndexReader, m mappin
 // positionalSearcher returns the matches of its conjunction that hold the
 // phrase, each with the term locations of the phrase's occurrences only.
 type positionalSearcher struct {
+	ctx   context.Context // the search's: a long scan for the phrase stops with it
 	must  search.Searcher
 	field string
 	// masks has the slots each word may stand in, a bit each; bits and
@@ -173,8 +174,9 @@ type positionalSearcher struct {
 	offsets       []uint64
 	keepLocations bool // the caller asked for term locations
 
-	places []place // a candidate's locations, sorted
-	keep   []int   // the locations of the phrase's occurrences
+	places  []place // a candidate's locations, sorted
+	keep    []int   // the locations of the phrase's occurrences
+	checked int     // candidates checked
 }
 
 // place is a location of one of the phrase's words in a candidate: where
@@ -271,12 +273,24 @@ func (s *positionalSearcher) occurrence(ps []place, a, b int, keep []int) []int 
 	return keep
 }
 
+// checkEvery is how many candidates positional checks between looks at
+// its context: bleve's collector looks only between the matches a
+// searcher returns, and a phrase may pass over many candidates between two.
+const checkEvery = 1024
+
+// next returns the first of the candidates from dm on that holds the
+// phrase.
 func (s *positionalSearcher) next(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
 	for dm != nil && err == nil {
 		if s.holds(dm) {
 			return dm, nil
 		}
 		ctx.DocumentMatchPool.Put(dm)
+		if s.checked++; s.checked%checkEvery == 0 && s.ctx != nil {
+			if err := s.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		dm, err = s.must.Next(ctx)
 	}
 	return nil, err

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"testing"
@@ -168,3 +169,56 @@ func BenchmarkPhraseSearch(b *testing.B) {
 }
 
 var _ search.Searcher = (*positionalSearcher)(nil)
+
+// TestPositionalStopsWithItsContext: a phrase whose words are in many
+// documents but never side by side stops scanning when its search is
+// cancelled, instead of walking every candidate in one call.
+func TestPositionalStopsWithItsContext(t *testing.T) {
+	idx, err := bleve.NewMemOnly(schema.Mapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	b := idx.NewBatch()
+	for i := range 3 * checkEvery {
+		it := item.Item{ID: fmt.Sprintf("d%05d", i), Kind: item.Article, Title: "Apart", Body: "alpha and beta"}
+		if err := b.Index(it.ID, schema.Document(&it)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	inner, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := inner.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, c := range []struct {
+		name    string
+		cancel  bool
+		wantErr error
+	}{{"running", false, nil}, {"cancelled", true, context.Canceled}} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s, err := newPositional([][]string{{"alpha"}, {"beta"}}, schema.FieldWords).Searcher(ctx, r, idx.Mapping(), search.SearcherOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if c.cancel {
+				cancel()
+			}
+			sc := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+			dm, err := s.Next(sc)
+			if dm != nil || !errors.Is(err, c.wantErr) {
+				t.Errorf("Next = %v, %v; want no match and %v", dm, err, c.wantErr)
+			}
+		})
+	}
+}
