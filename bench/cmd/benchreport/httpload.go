@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -35,21 +36,26 @@ func (r *runner) httpLoad() {
 	for _, bq := range benchQueries {
 		queries = append(queries, bq.HTTP.Encode())
 	}
-	log.Printf("HTTP: each query alone, one client")
-	for _, v := range []struct {
-		engine string
-		params func(benchQuery) url.Values
-	}{
-		{engHTTP, func(bq benchQuery) url.Values { return bq.HTTP }},
-		{engHTTPFacets, func(bq benchQuery) url.Values { _, v := withFacets(bq); return v }},
-	} {
-		qs := QuerySet{Engine: v.engine, Scale: 1}
-		if qs.Queries, err = httpQueries(base, v.params, at(r.c.queryReps, 0), r.c.queryBudget); err != nil {
-			qs.Error = err.Error()
-			r.errorf("HTTP queries (%s): %v", v.engine, err)
-		}
-		r.res.Queries = append(r.res.Queries, qs)
+	reps := at(r.c.queryReps, 0)
+	log.Printf("HTTP: each query alone, one client, in %d rounds beside plain bleve doing the same work", besideRounds)
+	web, work, err := r.besideBleve(base, reps)
+	if err != nil {
+		r.errorf("HTTP queries: %v", err)
 	}
+	r.res.Queries = append(r.res.Queries, web)
+	if work.Engine != "" {
+		r.res.Queries = append(r.res.Queries, work)
+	}
+	facets := QuerySet{Engine: engHTTPFacets, Scale: 1}
+	fs, err := httpQueries(base, func(bq benchQuery) url.Values { _, v := withFacets(bq); return v }, reps, r.c.queryBudget)
+	if err != nil {
+		facets.Error = err.Error()
+		r.errorf("HTTP queries (%s): %v", engHTTPFacets, err)
+	}
+	for _, s := range fs {
+		facets.Queries = append(facets.Queries, s.stats())
+	}
+	r.res.Queries = append(r.res.Queries, facets)
 	log.Printf("HTTP load: warming up")
 	runLoad(base, queries, 2, 2*time.Second, 1000)
 	for _, clients := range []int{1, 8} {
@@ -168,10 +174,75 @@ func runLoad(base string, queries []string, clients int, d time.Duration, maxReq
 // the other on one kept-alive connection: three warm-up requests, then up to
 // reps timed ones (at most budget of time). The time is the whole exchange:
 // request written, response read to its end.
-func httpQueries(base string, params func(benchQuery) url.Values, reps int, budget time.Duration) ([]QueryStats, error) {
+// besideRounds is the number of rounds in which the default request
+// through HTTP and plain bleve doing the same work take turns: this
+// machine's speed drifts by tens of percent between minutes, and the two
+// sides of issue 12's first goals are then timed in the same minutes.
+const besideRounds = 4
+
+// besideBleve times the default request through HTTP and plain bleve doing
+// the same work over its own 1x index, reps runs of each query each, in
+// besideRounds turns. work is empty without plain bleve's index.
+func (r *runner) besideBleve(base string, reps int) (web, work QuerySet, err error) {
+	web = QuerySet{Engine: engHTTP, Scale: 1}
+	n := max(1, reps/besideRounds)
+	var webS, workS []querySamples
+	for round := range besideRounds {
+		ws, err := httpQueries(base, func(bq benchQuery) url.Values { return bq.HTTP }, n, r.c.queryBudget/besideRounds)
+		if err != nil {
+			web.Error = err.Error()
+			return web, work, err
+		}
+		webS = mergeSamples(webS, ws)
+		if r.bleve1x == "" {
+			continue
+		}
+		p := runProc(context.Background(), "", r.peers[engBleve], "-index", r.bleve1x, "-reps", strconv.Itoa(n), "-work", "hits")
+		var bs []querySamples
+		if err = p.err; err == nil {
+			bs, err = peerSamples(engBleve, p.stdout)
+		}
+		if err != nil {
+			work = QuerySet{Engine: engBleveBeside, Scale: 1, Error: err.Error()}
+			r.errorf("%s, round %d: %v", engBleveBeside, round+1, err)
+			r.bleve1x = ""
+			continue
+		}
+		workS = mergeSamples(workS, bs)
+	}
+	for _, s := range webS {
+		web.Queries = append(web.Queries, s.stats())
+	}
+	if len(workS) > 0 {
+		work = QuerySet{Engine: engBleveBeside, Scale: 1}
+		for _, s := range workS {
+			work.Queries = append(work.Queries, s.stats())
+		}
+	}
+	return web, work, nil
+}
+
+// mergeSamples adds the runs of more to those of the same queries in all.
+func mergeSamples(all, more []querySamples) []querySamples {
+	if all == nil {
+		return more
+	}
+	for _, m := range more {
+		for i := range all {
+			if all[i].name == m.name {
+				all[i].times = append(all[i].times, m.times...)
+			}
+		}
+	}
+	return all
+}
+
+// httpQueries times each bench query through GET /api/search, reps runs
+// each (at most budget a query).
+func httpQueries(base string, params func(benchQuery) url.Values, reps int, budget time.Duration) ([]querySamples, error) {
 	c := &http.Client{Timeout: 30 * time.Second}
 	defer c.CloseIdleConnections()
-	var out []QueryStats
+	var out []querySamples
 	for _, bq := range benchQueries {
 		u := base + "/api/search?" + params(bq).Encode()
 		var body struct {
@@ -203,14 +274,13 @@ func httpQueries(base string, params func(benchQuery) url.Values, reps int, budg
 		if err != nil {
 			return nil, err
 		}
-		qs := QueryStats{Name: bq.Name, Reps: len(times), Total: body.Total, Top: []string{}}
-		qs.P50us, qs.P99us = percentiles(times)
+		s := querySamples{name: bq.Name, total: body.Total, top: []string{}, times: times}
 		if !bq.CountOnly {
 			for _, h := range body.Hits {
-				qs.Top = append(qs.Top, h.ID)
+				s.top = append(s.top, h.ID)
 			}
 		}
-		out = append(out, qs)
+		out = append(out, s)
 	}
 	return out, nil
 }

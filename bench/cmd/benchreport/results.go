@@ -62,6 +62,8 @@ const (
 	// plain bleve doing the work of newsdex's default request: the same
 	// queries, 10 hits with stored fields and html highlights of title and body.
 	engBleveHits = "plain bleve, same work"
+	// the same, timed in turns with newsdex through HTTP (besideRounds).
+	engBleveBeside = "plain bleve, same work, beside HTTP"
 	// newsdex's default request through GET /api/search, one client, one
 	// query after the other.
 	engHTTP = "newsdex through HTTP"

@@ -19,6 +19,9 @@ type runner struct {
 	// index1x is the newsdex index of the 1x corpus, kept for the process
 	// and HTTP tests.
 	index1x string
+	// bleve1x is plain bleve's index of the 1x corpus, kept for the HTTP
+	// phase's rounds of plain bleve doing the same work beside it.
+	bleve1x string
 }
 
 func (r *runner) errorf(format string, args ...any) {
@@ -124,6 +127,9 @@ func (r *runner) scaled(articles string) error {
 				r.res.Queries = append(r.res.Queries, qs)
 			}
 		}
+		if k == 1 {
+			r.bleve1x = last[engBleve]
+		}
 		if k == 1 && last[engNewsdex] != "" {
 			r.index1x = last[engNewsdex]
 			if err := storyTops(r.res, r.index1x); err != nil {
@@ -144,7 +150,7 @@ func (r *runner) scaled(articles string) error {
 			r.processTimes(r.index1x)
 		}
 		for eng, dir := range last {
-			if eng == engNewsdex && k == 1 {
+			if (eng == engNewsdex || eng == engBleve) && k == 1 {
 				continue
 			}
 			os.RemoveAll(dir)
@@ -242,6 +248,36 @@ func (r *runner) peerQueries(engine, dir string, reps int, extra ...string) ([]Q
 // peerQueryStats reads a peer's queries (raw samples, total, top ids) and
 // computes their percentiles.
 func peerQueryStats(engine string, stdout []byte) ([]QueryStats, error) {
+	ss, err := peerSamples(engine, stdout)
+	if err != nil {
+		return nil, err
+	}
+	var qs []QueryStats
+	for _, s := range ss {
+		qs = append(qs, s.stats())
+	}
+	return qs, nil
+}
+
+// querySamples are the timed runs of one query, with what it found.
+type querySamples struct {
+	name  string
+	total uint64
+	top   []string
+	times []time.Duration
+}
+
+func (s querySamples) stats() QueryStats {
+	q := QueryStats{Name: s.name, Reps: len(s.times), Total: s.total, Top: s.top}
+	if q.Top == nil {
+		q.Top = []string{}
+	}
+	q.P50us, q.P99us = percentiles(s.times)
+	return q
+}
+
+// peerSamples reads a peer's queries: raw samples, total, top ids.
+func peerSamples(engine string, stdout []byte) ([]querySamples, error) {
 	var out struct {
 		Queries []struct {
 			Name      string   `json:"name"`
@@ -253,17 +289,15 @@ func peerQueryStats(engine string, stdout []byte) ([]QueryStats, error) {
 	if err := json.Unmarshal(stdout, &out); err != nil {
 		return nil, fmt.Errorf("reading %s's output: %v", engine, err)
 	}
-	var qs []QueryStats
+	var ss []querySamples
 	for _, q := range out.Queries {
 		times := make([]time.Duration, len(q.SamplesNs))
 		for i, ns := range q.SamplesNs {
 			times[i] = time.Duration(ns)
 		}
-		s := QueryStats{Name: q.Name, Reps: len(times), Total: q.Total, Top: q.Top}
-		s.P50us, s.P99us = percentiles(times)
-		qs = append(qs, s)
+		ss = append(ss, querySamples{name: q.Name, total: q.Total, top: q.Top, times: times})
 	}
-	return qs, nil
+	return ss, nil
 }
 
 // processTimes measures whole `search` processes: open, query, print.
