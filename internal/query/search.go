@@ -135,6 +135,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		req.Query = withoutMembers{req.Query, s.members}
 		p.expand = false
 	}
+	base := req.Query // without the facet counting, for firstPage's search again
 	var fc *facetCount
 	if len(p.facets) > 0 {
 		if fc, err = s.facetCounting(ctx); err != nil {
@@ -147,6 +148,11 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
+	}
+	if byScoreOnly(p) {
+		if res.Hits, err = s.firstPage(ctx, p, base, res.Hits); err != nil {
+			return nil, err
+		}
 	}
 
 	resp := &Response{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
@@ -188,24 +194,65 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	return resp, nil
 }
 
+// byScoreOnly tells the first page by relevance, which bleve sorts by score
+// alone (firstPage): ties are ordered by id, as every page is, only among
+// the page's own hits. bleve's sort by id reads the id of every match, each
+// from its stored fields, as it comes: `oil` (1,150 hits) took 0.76 instead
+// of 1.03 ms, `bank, region Europe` 1.09 instead of 1.61 (medians of 5
+// interleaved runs at 1x).
+func byScoreOnly(p *plan) bool {
+	return p.sort == SortRelevance && !p.countOnly && p.after == nil && p.offset == 0 && p.limit > 0
+}
+
+// firstPage makes the hits of a search by score alone (one more than the
+// page: byScoreOnly) the page a sort by score, then id, gives. Unless the
+// hit after the page ties with the page's last, the page holds the same
+// items, and they are put in the order of score, then id; on a tie the
+// search runs again sorted by id too, which alone can tell which of the
+// tied items are on the page.
+func (s *Searcher) firstPage(ctx context.Context, p *plan, q bq.Query, hits search.DocumentMatchCollection) (search.DocumentMatchCollection, error) {
+	if len(hits) > p.limit {
+		if hits[p.limit].Score == hits[p.limit-1].Score {
+			req := bleveRequest(p)
+			req.Query, req.Facets, req.Size = q, nil, p.limit
+			req.SortByCustom(sortOrder(p.sort))
+			res, err := s.idx.SearchInContext(ctx, req)
+			if err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			return res.Hits, nil
+		}
+		hits = hits[:p.limit]
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	return hits, nil
+}
+
 // bleveRequest is the bleve search request of a plan: the query with its
 // filters, stored fields and term locations (for the highlights), sort,
 // paging and the facets asked for. Count only asks for no hits.
 func bleveRequest(p *plan) *bleve.SearchRequest {
 	size := p.limit
-	if p.after != nil && !p.countOnly {
-		size++ // one more tells whether more remain
+	if (p.after != nil || byScoreOnly(p)) && !p.countOnly {
+		size++ // one more tells whether more remain, or whether the page's last ties
 	}
 	req := bleve.NewSearchRequestOptions(buildQuery(p), size, p.offset, false)
 	if !p.countOnly {
 		req.Fields = loadFields
 		req.IncludeLocations = true
 	}
-	if p.countOnly {
-		// No hits to order: a sort by date or id would read every match's
-		// doc values and id for nothing.
+	switch {
+	case p.countOnly || byScoreOnly(p):
+		// No hits to order (count only), or ties ordered on the page
+		// (firstPage): a sort by date or id would read every match's doc
+		// values or id.
 		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
-	} else {
+	default:
 		req.SortByCustom(sortOrder(p.sort))
 	}
 	if p.sort != SortRelevance || p.countOnly {

@@ -221,6 +221,24 @@ func (b *browser) wait(t *testing.T, what, js string) {
 	}
 }
 
+// clickUntil clicks the element of css until js holds, at most three
+// times: on a loaded machine a click can land while the page is still
+// wiring the element up, and is then lost.
+func (b *browser) clickUntil(t *testing.T, what, css, js string) {
+	t.Helper()
+	var err error
+	for range 3 {
+		b.step(t, what, chromedp.Click(chromedp.CSS(css)))
+		sctx, c := context.WithTimeout(b.ctx, 10*time.Second)
+		err = chromedp.Do(sctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(8*time.Second)))
+		c()
+		if err == nil {
+			return
+		}
+	}
+	t.Fatalf("%s: %v", what, err)
+}
+
 func (b *browser) shot(t *testing.T, name string) {
 	t.Helper()
 	sctx, c := context.WithTimeout(b.ctx, 20*time.Second)
@@ -686,8 +704,7 @@ func testPastEnd(t *testing.T, b *browser, base string) {
 func testItem(t *testing.T, b *browser, base string, width int) {
 	b.open(t, base+"/?q=needle")
 	b.wait(t, "the long report", `document.querySelectorAll("#hits .hit").length === 1`)
-	b.step(t, "open it", chromedp.Click(chromedp.CSS("#hits .hit h3 a")))
-	b.wait(t, "dialog", `document.querySelector("#item").open && document.querySelector("#item-body mark") !== null`)
+	b.clickUntil(t, "open it", "#hits .hit h3 a", `document.querySelector("#item").open && document.querySelector("#item-body mark") !== null`)
 	if u := b.eval(t, `location.search`); u != "?q=needle&item=long-needle" {
 		t.Errorf("item URL %q", u)
 	}

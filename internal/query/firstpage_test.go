@@ -1,0 +1,131 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"newsdex/internal/item"
+)
+
+// tieFixture holds 4 items that score the same for "oil", above 25 that
+// score the same below them (one "oil" in a two-word title, one distinct
+// other word: the same length and frequencies). Their ids run against
+// their order in the index, so that an order by index position is not an
+// order by id.
+func tieFixture() (items []item.Item, high, low []string) {
+	for i := range 4 {
+		id := fmt.Sprintf("high%02d", 3-i)
+		items = append(items, item.Item{ID: id, Kind: item.Article, Title: "Oil oil", Body: "Traders met."})
+		high = append(high, id)
+	}
+	for i := range 25 {
+		id := fmt.Sprintf("low%02d", 24-i)
+		items = append(items, item.Item{ID: id, Kind: item.Article, Title: fmt.Sprintf("Oil w%02d", i), Body: "Traders met."})
+		low = append(low, id)
+	}
+	items = append(items, item.Item{ID: "other", Kind: item.Article, Title: "Wheat", Body: "Farmers met."})
+	slices.Sort(high)
+	slices.Sort(low)
+	return items, high, low
+}
+
+// TestFirstPageOrdersTiesByID: the first page by relevance (sorted by
+// score alone, then by id on the page) holds the items, in the order, that
+// a sort by score and id gives, whether or not the page's last hit ties
+// with the next; pages by cursor and by number then follow on.
+func TestFirstPageOrdersTiesByID(t *testing.T) {
+	items, high, low := tieFixture()
+	s := NewSearcher(newIndex(t, items))
+	ctx := context.Background()
+	want := append(slices.Clone(high), low...)
+
+	all, err := s.Search(ctx, Request{Query: "oil", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(all); !slices.Equal(got, want) {
+		t.Fatalf("all hits %v, want %v", got, want)
+	}
+	for i, h := range all.Hits {
+		group := all.Hits[:len(high)]
+		if i >= len(high) {
+			group = all.Hits[len(high):]
+		}
+		if h.Score != group[0].Score {
+			t.Fatalf("%s scores %v, %s %v: the fixture no longer ties", h.ID, h.Score, group[0].ID, group[0].Score)
+		}
+	}
+	if all.Hits[0].Score == all.Hits[len(high)].Score {
+		t.Fatal("the two groups score the same: the fixture no longer has a page end between scores")
+	}
+
+	for _, limit := range []int{1, 3, 4, 5, 10, 29} { // ties at the page's end, and not (4, 29)
+		t.Run(fmt.Sprint(limit), func(t *testing.T) {
+			var byCursor []string
+			req := Request{Query: "oil", Limit: limit}
+			for range 40 {
+				r, err := s.Search(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				byCursor = append(byCursor, ids(r)...)
+				if r.Next == "" {
+					break
+				}
+				req.After = r.Next
+			}
+			if !slices.Equal(byCursor, want) {
+				t.Errorf("pages by cursor %v, want %v", byCursor, want)
+			}
+			var byNumber []string
+			for page := 1; len(byNumber) < len(want) && page <= 40; page++ {
+				r, err := s.Search(ctx, Request{Query: "oil", Limit: limit, Page: page})
+				if err != nil {
+					t.Fatal(err)
+				}
+				byNumber = append(byNumber, ids(r)...)
+			}
+			if !slices.Equal(byNumber, want) {
+				t.Errorf("pages by number %v, want %v", byNumber, want)
+			}
+		})
+	}
+}
+
+// TestFirstPageOnCorpus: on the shared articles, the first page of each
+// query is the beginning of a longer first page, and the page after it by
+// cursor goes on from there.
+func TestFirstPageOnCorpus(t *testing.T) {
+	s := NewSearcher(benchIndex(t))
+	ctx := context.Background()
+	for _, q := range []string{"oil", "cocoa", "crude prices", `"interest rates"`, "export*", "bank", "said", "the", "reuter"} {
+		t.Run(q, func(t *testing.T) {
+			long, err := s.Search(ctx, Request{Query: q, Limit: 40})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(long.Hits) < 20 {
+				t.Fatalf("%d hits: not a useful case", len(long.Hits))
+			}
+			first, err := s.Search(ctx, Request{Query: q, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			second, err := s.Search(ctx, Request{Query: q, Limit: 10, After: first.Next})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ids(long)[:20]
+			if got := append(ids(first), ids(second)...); !slices.Equal(got, want) {
+				t.Errorf("pages 1 and 2 %v, want %v", got, want)
+			}
+			for i := range first.Hits {
+				if first.Hits[i].Score != long.Hits[i].Score {
+					t.Errorf("hit %d scores %v, in the longer page %v", i, first.Hits[i].Score, long.Hits[i].Score)
+				}
+			}
+		})
+	}
+}
