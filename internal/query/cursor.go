@@ -71,7 +71,11 @@ func decodeCursor(s string) (cursor, error) {
 			return cursor{}, errCursor
 		}
 	case SortNewest, SortOldest:
-		// The date goes to bleve as a search_after key: in the index's range.
+		// The date goes to bleve as a search_after key: in the index's
+		// range, or "" after an item without a date (searchAfter).
+		if c.Keys[0] == "" {
+			break
+		}
 		if t, err := time.Parse(time.RFC3339Nano, c.Keys[0]); err != nil || item.CheckDate(t) != nil {
 			return cursor{}, errCursor
 		}

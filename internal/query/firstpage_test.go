@@ -129,3 +129,76 @@ func TestFirstPageOnCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstPageByDateOrdersTiesByID: the same for pages sorted by date,
+// where items of one date tie (a day's teasers), and items without a date
+// come last.
+func TestFirstPageByDateOrdersTiesByID(t *testing.T) {
+	var items []item.Item
+	days := []string{"1987-03-01T00:00:00Z", "1987-03-02T00:00:00Z", "1987-03-03T00:00:00Z"}
+	byDay := map[string][]string{}
+	for i := range 30 {
+		id := fmt.Sprintf("i%02d", (i*7)%30) // ids out of the index's order
+		d := days[i%3]
+		items = append(items, item.Item{ID: id, Kind: item.Article, Title: "Oil report", Date: day(d)})
+		byDay[d] = append(byDay[d], id)
+	}
+	var undated []string
+	for i := range 3 {
+		id := fmt.Sprintf("u%d", 2-i)
+		items = append(items, item.Item{ID: id, Kind: item.Article, Title: "Oil report"})
+		undated = append(undated, id)
+	}
+	slices.Sort(undated)
+	for _, d := range days {
+		slices.Sort(byDay[d])
+	}
+	s := NewSearcher(newIndex(t, items))
+	ctx := context.Background()
+	for _, c := range []struct {
+		sort string
+		days []string
+	}{
+		{SortNewest, []string{days[2], days[1], days[0]}},
+		{SortOldest, days},
+	} {
+		var want []string
+		for _, d := range c.days {
+			want = append(want, byDay[d]...)
+		}
+		want = append(want, undated...)
+		for _, q := range []string{"", "oil"} {
+			for _, limit := range []int{1, 4, 10, 11, 29, 31, 33} {
+				t.Run(fmt.Sprintf("%s/%q/%d", c.sort, q, limit), func(t *testing.T) {
+					var byCursor []string
+					req := Request{Query: q, Sort: c.sort, Limit: limit}
+					for range 40 {
+						r, err := s.Search(ctx, req)
+						if err != nil {
+							t.Fatal(err)
+						}
+						byCursor = append(byCursor, ids(r)...)
+						if r.Next == "" {
+							break
+						}
+						req.After = r.Next
+					}
+					if !slices.Equal(byCursor, want) {
+						t.Errorf("pages by cursor %v, want %v", byCursor, want)
+					}
+					var byNumber []string
+					for page := 1; len(byNumber) < len(want) && page <= 40; page++ {
+						r, err := s.Search(ctx, Request{Query: q, Sort: c.sort, Limit: limit, Page: page})
+						if err != nil {
+							t.Fatal(err)
+						}
+						byNumber = append(byNumber, ids(r)...)
+					}
+					if !slices.Equal(byNumber, want) {
+						t.Errorf("pages by number %v, want %v", byNumber, want)
+					}
+				})
+			}
+		}
+	}
+}

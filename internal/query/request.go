@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"newsdex/internal/item"
@@ -212,9 +213,23 @@ func (r Request) plan(now time.Time) (*plan, error) {
 		if c.For != p.search {
 			return nil, &ParamError{"after", errCursorElsewhere}
 		}
-		p.after = c.Keys
+		p.after = searchAfter(c)
 	}
 	return p, nil
+}
+
+// searchAfter is bleve's search_after keys of a cursor. After an item
+// without a date, its date key is "": bleve sorts such items by a stand-in,
+// last either way.
+func searchAfter(c cursor) []string {
+	if c.Keys[0] != "" || c.Sort == SortRelevance {
+		return c.Keys
+	}
+	missing := search.HighTerm // oldest first: ascending, missing last
+	if c.Sort == SortNewest {
+		missing = search.LowTerm
+	}
+	return []string{missing, c.Keys[1]}
 }
 
 // labels folds label filters (region, source) to lower case with spaces

@@ -149,7 +149,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	if byScoreOnly(p) {
+	if byFirstKey(p) {
 		if res.Hits, err = s.firstPage(ctx, p, base, res.Hits); err != nil {
 			return nil, err
 		}
@@ -194,43 +194,87 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 	return resp, nil
 }
 
-// byScoreOnly tells the first page by relevance, which bleve sorts by score
-// alone (firstPage): ties are ordered by id, as every page is, only among
-// the page's own hits. bleve's sort by id reads the id of every match, each
-// from its stored fields, as it comes: `oil` (1,150 hits) took 0.76 instead
-// of 1.03 ms, `bank, region Europe` 1.09 instead of 1.61 (medians of 5
-// interleaved runs at 1x).
-func byScoreOnly(p *plan) bool {
-	return p.sort == SortRelevance && !p.countOnly && p.after == nil && p.offset == 0 && p.limit > 0
+// byFirstKey tells a first page, which bleve sorts by its first key alone
+// (score, or the date), without the id that orders ties (firstPage): its
+// ties are ordered by id on the page. bleve's sort by id reads the id of
+// every match from its stored fields as it comes: `oil` (1,150 hits) took
+// 0.76 instead of 1.03 ms, `bank, region Europe` 1.09 instead of 1.61
+// (medians of 5 interleaved runs at 1x).
+func byFirstKey(p *plan) bool {
+	return !p.countOnly && p.after == nil && p.offset == 0 && p.limit > 0
 }
 
-// firstPage makes the hits of a search by score alone (one more than the
-// page: byScoreOnly) the page a sort by score, then id, gives. Unless the
-// hit after the page ties with the page's last, the page holds the same
-// items, and they are put in the order of score, then id; on a tie the
-// search runs again sorted by id too, which alone can tell which of the
-// tied items are on the page.
+// firstPage makes the hits of a search sorted by its first key alone (one
+// more than the page: byFirstKey) the page a sort by that key, then id,
+// gives. Unless the hit after the page ties with the page's last, the page
+// holds the same items, and its ties are put in the order of their ids. On
+// a tie, which of the tied items are on the page is the ids' to say: by
+// date, the items of that date are searched for sorted by id; by score,
+// the whole search runs again sorted by id too.
 func (s *Searcher) firstPage(ctx context.Context, p *plan, q bq.Query, hits search.DocumentMatchCollection) (search.DocumentMatchCollection, error) {
 	if len(hits) > p.limit {
-		if hits[p.limit].Score == hits[p.limit-1].Score {
+		last, next := hits[p.limit-1], hits[p.limit]
+		hits = hits[:p.limit]
+		if sameFirstKey(p, last, next) {
+			from := p.limit - 1
+			for from > 0 && sameFirstKey(p, hits[from-1], last) {
+				from--
+			}
 			req := bleveRequest(p)
-			req.Query, req.Facets, req.Size = q, nil, p.limit
+			req.Facets, req.Size = nil, p.limit-from
 			req.SortByCustom(sortOrder(p.sort))
+			if key, ok := dateKeyOf(p, last); ok {
+				day := bleve.NewTermQuery(key)
+				day.SetField(schema.FieldDateKey)
+				req.Query = bleve.NewConjunctionQuery(q, day)
+			} else {
+				// By score, or among items without a date: all again.
+				from, req.Query, req.Size = 0, q, p.limit
+			}
 			res, err := s.idx.SearchInContext(ctx, req)
 			if err != nil {
 				return nil, fmt.Errorf("search: %w", err)
 			}
-			return res.Hits, nil
+			return append(tiesByID(p, hits[:from:from]), res.Hits...), nil
 		}
-		hits = hits[:p.limit]
 	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
+	return tiesByID(p, hits), nil
+}
+
+// tiesByID orders each run of hits that tie on the first key by id.
+func tiesByID(p *plan, hits search.DocumentMatchCollection) search.DocumentMatchCollection {
+	for i := 0; i < len(hits); {
+		j := i + 1
+		for j < len(hits) && sameFirstKey(p, hits[i], hits[j]) {
+			j++
 		}
-		return hits[i].ID < hits[j].ID
-	})
-	return hits, nil
+		run := hits[i:j]
+		sort.Slice(run, func(a, b int) bool { return run[a].ID < run[b].ID })
+		i = j
+	}
+	return hits
+}
+
+// dateKeyOf is the date_key term of a hit sorted by date, if it has one
+// (an item without a date sorts by a stand-in).
+func dateKeyOf(p *plan, h *search.DocumentMatch) (string, bool) {
+	if p.sort == SortRelevance || len(h.DecodedSort) == 0 {
+		return "", false
+	}
+	key := h.DecodedSort[0]
+	if _, err := time.Parse(time.RFC3339, key); err != nil {
+		return "", false
+	}
+	return key, true
+}
+
+// sameFirstKey tells two hits of a search sorted by its first key alone
+// (byFirstKey) that tie on it.
+func sameFirstKey(p *plan, a, b *search.DocumentMatch) bool {
+	if p.sort == SortRelevance {
+		return a.Score == b.Score
+	}
+	return len(a.Sort) > 0 && len(b.Sort) > 0 && a.Sort[0] == b.Sort[0]
 }
 
 // bleveRequest is the bleve search request of a plan: the query with its
@@ -238,7 +282,7 @@ func (s *Searcher) firstPage(ctx context.Context, p *plan, q bq.Query, hits sear
 // paging and the facets asked for. Count only asks for no hits.
 func bleveRequest(p *plan) *bleve.SearchRequest {
 	size := p.limit
-	if (p.after != nil || byScoreOnly(p)) && !p.countOnly {
+	if (p.after != nil || byFirstKey(p)) && !p.countOnly {
 		size++ // one more tells whether more remain, or whether the page's last ties
 	}
 	req := bleve.NewSearchRequestOptions(buildQuery(p), size, p.offset, false)
@@ -247,11 +291,12 @@ func bleveRequest(p *plan) *bleve.SearchRequest {
 		req.IncludeLocations = true
 	}
 	switch {
-	case p.countOnly || byScoreOnly(p):
-		// No hits to order (count only), or ties ordered on the page
-		// (firstPage): a sort by date or id would read every match's doc
-		// values or id.
+	case p.countOnly:
+		// No hits to order: a sort by date or id would read every match's
+		// doc values and id for nothing.
 		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	case byFirstKey(p):
+		req.SortByCustom(sortOrder(p.sort)[:1]) // ties ordered on the page (firstPage)
 	default:
 		req.SortByCustom(sortOrder(p.sort))
 	}
@@ -343,8 +388,9 @@ func nextCursor(p *plan, h *search.DocumentMatch) string {
 	c := cursor{Sort: p.sort, For: p.search}
 	if p.sort == SortRelevance {
 		c.Keys = []string{strconv.FormatFloat(h.Score, 'g', -1, 64), h.ID}
-	} else if len(h.DecodedSort) == 2 {
-		c.Keys = []string{h.DecodedSort[0], h.DecodedSort[1]}
+	} else if len(h.DecodedSort) > 0 { // date and id, or the date alone on a first page (byFirstKey)
+		key, _ := dateKeyOf(p, h) // "" for an item without a date (searchAfter)
+		c.Keys = []string{key, h.ID}
 	} else {
 		return ""
 	}
