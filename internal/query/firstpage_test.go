@@ -6,7 +6,12 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/google/go-cmp/cmp"
+
 	"newsdex/internal/item"
+	"newsdex/internal/schema"
 )
 
 // tieFixture holds 4 items that score the same for "oil", above 25 that
@@ -200,5 +205,54 @@ func TestFirstPageByDateOrdersTiesByID(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestLoadFieldsMatchesBleve: the hits' stored fields as loadFields loads
+// them are those bleve's own loading gives, for the fixture's items (every
+// kind of field) and the shared articles' first hits.
+func TestLoadFieldsMatchesBleve(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		s    *Searcher
+	}{
+		{"fixture", fixtureSearcher(t)},
+		{"numbers", NewSearcher(newIndex(t, []item.Item{{ID: "n", Kind: item.Teaser, Title: "Grain", Date: day("1987-03-02T10:30:00Z"),
+			ReadMinutes: 3, Pages: 2, Byline: "By A", URL: "https://example.com/a", File: "a.txt", Source: "Reuters"}}))},
+		{"corpus", NewSearcher(benchIndex(t))},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 200, 0, false)
+			req.Fields = hitFields
+			res, err := c.s.idx.Search(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) == 0 {
+				t.Fatal("no hits")
+			}
+			var ours search.DocumentMatchCollection
+			for _, h := range res.Hits {
+				ours = append(ours, &search.DocumentMatch{ID: h.ID})
+			}
+			if err := c.s.loadFields(ours); err != nil {
+				t.Fatal(err)
+			}
+			dated := 0
+			for i, h := range res.Hits {
+				if diff := cmp.Diff(h.Fields, ours[i].Fields); diff != "" {
+					t.Errorf("%s: fields (-bleve +loadFields):\n%s", h.ID, diff)
+				}
+				if _, ok := h.Fields[schema.FieldDate]; ok {
+					dated++
+				}
+				if c.name == "numbers" && (h.Fields[schema.FieldReadMinutes] != 3.0 || h.Fields[schema.FieldPages] != 2.0) {
+					t.Errorf("%s: read_minutes %v, pages %v; want 3 and 2", h.ID, h.Fields[schema.FieldReadMinutes], h.Fields[schema.FieldPages])
+				}
+			}
+			if dated == 0 {
+				t.Error("no hit has a date: the case does not check dates")
+			}
+		})
 	}
 }

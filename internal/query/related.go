@@ -113,7 +113,7 @@ func (s *Searcher) Related(ctx context.Context, id string, limit int) (*Related,
 	page := max(4*limit, 50)
 	for from := 0; len(out.Hits) < limit; from += page {
 		req := bleve.NewSearchRequestOptions(b, page, from, false)
-		req.Fields = loadFields
+		req.Fields = hitFields
 		req.IncludeLocations = true
 		req.SortByCustom(sortOrder(SortRelevance))
 		res, err := s.idx.SearchInContext(ctx, req)

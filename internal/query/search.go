@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"newsdex/internal/item"
 	"newsdex/internal/schema"
@@ -81,9 +83,58 @@ func NewSearcher(idx bleve.Index) *Searcher {
 	return &Searcher{idx: idx, now: time.Now, tables: newSnapshotCache(buildFacetTable), members: newSnapshotCache(buildMemberSet)}
 }
 
+// loadFields loads the stored fields of the hits (hitFields), each
+// document's in one pass over its fields. bleve's own loading (the search
+// request's Fields) copies and deduplicates the list of fields for every
+// hit, then passes over the document's fields once for each field asked
+// for: 6% of a search's CPU over the ten benchmark queries.
+func (s *Searcher) loadFields(hits search.DocumentMatchCollection) error {
+	for _, h := range hits {
+		doc, err := s.idx.Document(h.ID)
+		if err != nil {
+			return fmt.Errorf("loading %s: %w", h.ID, err)
+		}
+		if doc == nil {
+			continue // deleted since the search: no fields
+		}
+		h.Fields = make(map[string]any, len(hitFields))
+		doc.VisitFields(func(f index.Field) {
+			if !slices.Contains(hitFields, f.Name()) {
+				return
+			}
+			if v := fieldValue(f); v != nil {
+				h.Fields[f.Name()] = v
+			}
+		})
+	}
+	return nil
+}
+
+// fieldValue is a stored field's value as bleve's loading gives it, for
+// the kinds of field the schema stores: text, numbers and dates (RFC 3339
+// unless the field's date parser says otherwise).
+func fieldValue(f index.Field) any {
+	switch f := f.(type) {
+	case index.TextField:
+		return f.Text()
+	case index.NumericField:
+		if n, err := f.Number(); err == nil {
+			return n
+		}
+	case index.DateTimeField:
+		if t, layout, err := f.DateTime(); err == nil {
+			if layout == "" {
+				layout = time.RFC3339
+			}
+			return t.Format(layout)
+		}
+	}
+	return nil
+}
+
 // The stored fields a search loads: all but body make the hit; body only
 // makes its highlight.
-var loadFields = []string{
+var hitFields = []string{
 	schema.FieldKind, schema.FieldTitle, schema.FieldRegion, schema.FieldDate,
 	schema.FieldDateline, schema.FieldSummary, schema.FieldCaption, schema.FieldByline,
 	schema.FieldReadMinutes, schema.FieldSource, schema.FieldURL, schema.FieldFile,
@@ -165,6 +216,9 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 	} else {
 		more = uint64(p.offset+len(hits)) < res.Total
+	}
+	if err := s.loadFields(hits); err != nil {
+		return nil, err
 	}
 	for _, h := range hits {
 		resp.Hits = append(resp.Hits, newHit(h, p.marks))
@@ -287,8 +341,7 @@ func bleveRequest(p *plan) *bleve.SearchRequest {
 	}
 	req := bleve.NewSearchRequestOptions(buildQuery(p), size, p.offset, false)
 	if !p.countOnly {
-		req.Fields = loadFields
-		req.IncludeLocations = true
+		req.IncludeLocations = true // the stored fields are loadFields' to load
 	}
 	switch {
 	case p.countOnly:
