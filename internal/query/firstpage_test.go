@@ -68,34 +68,44 @@ func TestFirstPageOrdersTiesByID(t *testing.T) {
 
 	for _, limit := range []int{1, 3, 4, 5, 10, 29} { // ties at the page's end, and not (4, 29)
 		t.Run(fmt.Sprint(limit), func(t *testing.T) {
-			var byCursor []string
-			req := Request{Query: "oil", Limit: limit}
-			for range 40 {
-				r, err := s.Search(ctx, req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				byCursor = append(byCursor, ids(r)...)
-				if r.Next == "" {
-					break
-				}
-				req.After = r.Next
-			}
-			if !slices.Equal(byCursor, want) {
-				t.Errorf("pages by cursor %v, want %v", byCursor, want)
-			}
-			var byNumber []string
-			for page := 1; len(byNumber) < len(want) && page <= 40; page++ {
-				r, err := s.Search(ctx, Request{Query: "oil", Limit: limit, Page: page})
-				if err != nil {
-					t.Fatal(err)
-				}
-				byNumber = append(byNumber, ids(r)...)
-			}
-			if !slices.Equal(byNumber, want) {
-				t.Errorf("pages by number %v, want %v", byNumber, want)
-			}
+			checkPages(t, s, Request{Query: "oil", Limit: limit}, want)
 		})
+	}
+}
+
+// checkPages walks the pages of req, by cursor and by number, and checks
+// that they hold want, in order.
+func checkPages(t *testing.T, s *Searcher, req Request, want []string) {
+	t.Helper()
+	ctx := context.Background()
+	var byCursor []string
+	next := req
+	for range 40 {
+		r, err := s.Search(ctx, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byCursor = append(byCursor, ids(r)...)
+		if r.Next == "" {
+			break
+		}
+		next.After = r.Next
+	}
+	if !slices.Equal(byCursor, want) {
+		t.Errorf("pages by cursor %v, want %v", byCursor, want)
+	}
+	var byNumber []string
+	for page := 1; len(byNumber) < len(want) && page <= 40; page++ {
+		numbered := req
+		numbered.Page = page
+		r, err := s.Search(ctx, numbered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byNumber = append(byNumber, ids(r)...)
+	}
+	if !slices.Equal(byNumber, want) {
+		t.Errorf("pages by number %v, want %v", byNumber, want)
 	}
 }
 
@@ -159,7 +169,6 @@ func TestFirstPageByDateOrdersTiesByID(t *testing.T) {
 		slices.Sort(byDay[d])
 	}
 	s := NewSearcher(newIndex(t, items))
-	ctx := context.Background()
 	for _, c := range []struct {
 		sort string
 		days []string
@@ -175,33 +184,7 @@ func TestFirstPageByDateOrdersTiesByID(t *testing.T) {
 		for _, q := range []string{"", "oil"} {
 			for _, limit := range []int{1, 4, 10, 11, 29, 31, 33} {
 				t.Run(fmt.Sprintf("%s/%q/%d", c.sort, q, limit), func(t *testing.T) {
-					var byCursor []string
-					req := Request{Query: q, Sort: c.sort, Limit: limit}
-					for range 40 {
-						r, err := s.Search(ctx, req)
-						if err != nil {
-							t.Fatal(err)
-						}
-						byCursor = append(byCursor, ids(r)...)
-						if r.Next == "" {
-							break
-						}
-						req.After = r.Next
-					}
-					if !slices.Equal(byCursor, want) {
-						t.Errorf("pages by cursor %v, want %v", byCursor, want)
-					}
-					var byNumber []string
-					for page := 1; len(byNumber) < len(want) && page <= 40; page++ {
-						r, err := s.Search(ctx, Request{Query: q, Sort: c.sort, Limit: limit, Page: page})
-						if err != nil {
-							t.Fatal(err)
-						}
-						byNumber = append(byNumber, ids(r)...)
-					}
-					if !slices.Equal(byNumber, want) {
-						t.Errorf("pages by number %v, want %v", byNumber, want)
-					}
+					checkPages(t, s, Request{Query: q, Sort: c.sort, Limit: limit}, want)
 				})
 			}
 		}

@@ -101,15 +101,17 @@ func (q *positional) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	}
 	s := &positionalSearcher{ctx: ctx, field: field, masks: map[string]uint64{}, keepLocations: opt.IncludeTermVectors}
 	opt.IncludeTermVectors = true // the phrase is checked on the locations
-	var parts []search.Searcher
-	closeAll := func() {
-		for _, p := range parts {
+	// On an error, every searcher opened so far is closed.
+	var parts, terms []search.Searcher
+	fail := func(err error) (search.Searcher, error) {
+		for _, p := range append(parts, terms...) {
 			p.Close()
 		}
+		return nil, err
 	}
 	first := -1
 	for i, slot := range q.slots {
-		var terms []search.Searcher
+		terms = terms[:0]
 		for _, w := range slot {
 			if w == "" || s.masks[w]&(1<<i) != 0 {
 				continue
@@ -117,11 +119,7 @@ func (q *positional) Searcher(ctx context.Context, r index.IndexReader, m mappin
 			s.masks[w] |= 1 << i
 			t, err := searcher.NewTermSearcher(ctx, r, w, field, boost, opt)
 			if err != nil {
-				closeAll()
-				for _, t := range terms {
-					t.Close()
-				}
-				return nil, err
+				return fail(err)
 			}
 			terms = append(terms, t)
 		}
@@ -131,16 +129,13 @@ func (q *positional) Searcher(ctx context.Context, r index.IndexReader, m mappin
 		case 1:
 			parts = append(parts, terms[0])
 		default:
-			d, err := searcher.NewDisjunctionSearcher(ctx, r, terms, 1, opt)
+			d, err := searcher.NewDisjunctionSearcher(ctx, r, slices.Clone(terms), 1, opt)
 			if err != nil {
-				closeAll()
-				for _, t := range terms {
-					t.Close()
-				}
-				return nil, err
+				return fail(err)
 			}
 			parts = append(parts, d)
 		}
+		terms = terms[:0]
 		if first < 0 {
 			first = i
 		}
@@ -152,8 +147,7 @@ func (q *positional) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	}
 	must, err := searcher.NewConjunctionSearcher(ctx, r, parts, opt)
 	if err != nil {
-		closeAll()
-		return nil, err
+		return fail(err)
 	}
 	s.must = must
 	s.SetQueryNorm(1 / math.Sqrt(must.Weight())) // as bleve's phrase searcher
