@@ -64,8 +64,15 @@ func withFacets(bq benchQuery) (query.Request, url.Values) {
 // index at dir: three warm-up runs, then up to reps timed runs (at most
 // budget of time).
 func productQueries(dir string, reps int, budget time.Duration) ([]QueryStats, error) {
-	return productQueriesWith(dir, reps, budget, func(r query.Request) query.Request { return r })
+	sets, err := productQueriesWith(dir, reps, budget, asIs)
+	if err != nil {
+		return nil, err
+	}
+	return sets[0], nil
 }
+
+// asIs is a request as it is.
+func asIs(r query.Request) query.Request { return r }
 
 // expanded is a request with expand=true: every matching item, not one hit
 // per story.
@@ -74,8 +81,11 @@ func expanded(r query.Request) query.Request {
 	return r
 }
 
-// productQueriesWith is productQueries with each request changed by mod.
-func productQueriesWith(dir string, reps int, budget time.Duration, mod func(query.Request) query.Request) ([]QueryStats, error) {
+// productQueriesWith is productQueries of each request as each of mods
+// changes it, a set of QueryStats for each mod. The variants of one query
+// take turns run by run, so that a ratio of two compares the same seconds
+// (this machine's speed drifts between minutes).
+func productQueriesWith(dir string, reps int, budget time.Duration, mods ...func(query.Request) query.Request) ([][]QueryStats, error) {
 	ix, err := store.Open(dir)
 	if err != nil {
 		return nil, err
@@ -83,35 +93,43 @@ func productQueriesWith(dir string, reps int, budget time.Duration, mod func(que
 	defer ix.Close()
 	s := query.NewSearcher(ix)
 	ctx := context.Background()
-	var out []QueryStats
+	out := make([][]QueryStats, len(mods))
 	for _, bq := range benchQueries {
-		req := mod(bq.Req)
-		var resp *query.Response
-		for i := 0; i < 3; i++ {
-			if resp, err = s.Search(ctx, req); err != nil {
-				return nil, fmt.Errorf("%s: %w", bq.Name, err)
+		reqs := make([]query.Request, len(mods))
+		resps := make([]*query.Response, len(mods))
+		times := make([][]time.Duration, len(mods))
+		for m, mod := range mods {
+			reqs[m] = mod(bq.Req)
+			for i := 0; i < 3; i++ {
+				if resps[m], err = s.Search(ctx, reqs[m]); err != nil {
+					return nil, fmt.Errorf("%s: %w", bq.Name, err)
+				}
 			}
 		}
-		times := make([]time.Duration, 0, reps)
-		deadline := time.Now().Add(budget)
+		deadline := time.Now().Add(budget * time.Duration(len(mods)))
 		for i := 0; i < reps; i++ {
-			t := time.Now()
-			if _, err := s.Search(ctx, req); err != nil {
-				return nil, fmt.Errorf("%s: %w", bq.Name, err)
+			var t time.Time
+			for m := range mods {
+				t = time.Now()
+				if _, err := s.Search(ctx, reqs[m]); err != nil {
+					return nil, fmt.Errorf("%s: %w", bq.Name, err)
+				}
+				times[m] = append(times[m], time.Since(t))
 			}
-			times = append(times, time.Since(t))
 			if i >= 20 && t.After(deadline) {
 				break
 			}
 		}
-		qs := QueryStats{Name: bq.Name, Reps: len(times), Total: resp.Total, Top: []string{}}
-		qs.P50us, qs.P99us = percentiles(times)
-		if !bq.CountOnly {
-			for _, h := range resp.Hits {
-				qs.Top = append(qs.Top, h.ID)
+		for m := range mods {
+			qs := QueryStats{Name: bq.Name, Reps: len(times[m]), Total: resps[m].Total, Top: []string{}}
+			qs.P50us, qs.P99us = percentiles(times[m])
+			if !bq.CountOnly {
+				for _, h := range resps[m].Hits {
+					qs.Top = append(qs.Top, h.ID)
+				}
 			}
+			out[m] = append(out[m], qs)
 		}
-		out = append(out, qs)
 	}
 	return out, nil
 }

@@ -98,15 +98,15 @@ func (r *runner) scaled(articles string) error {
 			qs := QuerySet{Engine: eng, Scale: k}
 			var err error
 			if eng == engNewsdex {
-				qs.Queries, err = productQueries(dir, qreps, r.c.queryBudget)
 				// The cost of collapsing to one hit per story: the same
-				// requests with expand=true.
-				log.Printf("queries %s %dx (%d runs each)", engExpanded, k, qreps)
+				// requests with expand=true, run by run in turns.
+				log.Printf("queries %s %dx, in turns with %s (%d runs each)", eng, k, engExpanded, qreps)
 				xs := QuerySet{Engine: engExpanded, Scale: k}
-				var xerr error
-				if xs.Queries, xerr = productQueriesWith(dir, qreps, r.c.queryBudget, expanded); xerr != nil {
-					xs.Error = xerr.Error()
-					r.errorf("queries %s %dx: %v", engExpanded, k, xerr)
+				var sets [][]QueryStats
+				if sets, err = productQueriesWith(dir, qreps, r.c.queryBudget, asIs, expanded); err == nil {
+					qs.Queries, xs.Queries = sets[0], sets[1]
+				} else {
+					xs.Error = err.Error()
 				}
 				r.res.Queries = append(r.res.Queries, xs)
 			} else {
