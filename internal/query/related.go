@@ -113,11 +113,13 @@ func (s *Searcher) Related(ctx context.Context, id string, limit int) (*Related,
 	page := max(4*limit, 50)
 	for from := 0; len(out.Hits) < limit; from += page {
 		req := bleve.NewSearchRequestOptions(b, page, from, false)
-		req.Fields = hitFields
 		req.IncludeLocations = true
 		req.SortByCustom(sortOrder(SortRelevance))
 		res, err := s.idx.SearchInContext(ctx, req)
 		if err != nil {
+			return nil, fmt.Errorf("related: %w", err)
+		}
+		if err := s.loadFields(res.Hits); err != nil {
 			return nil, fmt.Errorf("related: %w", err)
 		}
 		for _, h := range res.Hits {

@@ -332,8 +332,9 @@ func sameFirstKey(p *plan, a, b *search.DocumentMatch) bool {
 }
 
 // bleveRequest is the bleve search request of a plan: the query with its
-// filters, stored fields and term locations (for the highlights), sort,
-// paging and the facets asked for. Count only asks for no hits.
+// filters, term locations (for the highlights), sort, paging and the
+// facets asked for (the stored fields are loadFields'). Count only asks
+// for no hits.
 func bleveRequest(p *plan) *bleve.SearchRequest {
 	size := p.limit
 	if (p.after != nil || byFirstKey(p)) && !p.countOnly {
@@ -341,7 +342,7 @@ func bleveRequest(p *plan) *bleve.SearchRequest {
 	}
 	req := bleve.NewSearchRequestOptions(buildQuery(p), size, p.offset, false)
 	if !p.countOnly {
-		req.IncludeLocations = true // the stored fields are loadFields' to load
+		req.IncludeLocations = true
 	}
 	switch {
 	case p.countOnly:
