@@ -214,17 +214,43 @@ func TestLoadFieldsMatchesBleve(t *testing.T) {
 			if len(res.Hits) == 0 {
 				t.Fatal("no hits")
 			}
-			var ours search.DocumentMatchCollection
-			for _, h := range res.Hits {
-				ours = append(ours, &search.DocumentMatch{ID: h.ID})
+			// The hits as the search gives them (loaded from their
+			// numbers), without a number, and with another hit's number
+			// (as from a snapshot other than the search's): loaded by id.
+			var ours, unnumbered, misnumbered search.DocumentMatchCollection
+			for i, h := range res.Hits {
+				other := res.Hits[(i+1)%len(res.Hits)].IndexInternalID
+				ours = append(ours, &search.DocumentMatch{ID: h.ID, IndexInternalID: h.IndexInternalID})
+				unnumbered = append(unnumbered, &search.DocumentMatch{ID: h.ID})
+				misnumbered = append(misnumbered, &search.DocumentMatch{ID: h.ID, IndexInternalID: other})
 			}
-			if err := c.s.loadFields(ours); err != nil {
-				t.Fatal(err)
+			docs, done := c.s.openStored()
+			for i, h := range res.Hits {
+				if !docs.load(&search.DocumentMatch{ID: h.ID, IndexInternalID: h.IndexInternalID}) {
+					t.Errorf("%s: not loaded by its number", h.ID)
+				}
+				if other := misnumbered[i]; len(res.Hits) > 1 && docs.load(&search.DocumentMatch{ID: other.ID, IndexInternalID: other.IndexInternalID}) {
+					t.Errorf("%s: loaded from another's number", h.ID)
+				}
+			}
+			done()
+			for _, hs := range []search.DocumentMatchCollection{ours, unnumbered, misnumbered} {
+				if err := c.s.loadFields(hs); err != nil {
+					t.Fatal(err)
+				}
 			}
 			dated := 0
 			for i, h := range res.Hits {
 				if diff := cmp.Diff(h.Fields, ours[i].Fields); diff != "" {
 					t.Errorf("%s: fields (-bleve +loadFields):\n%s", h.ID, diff)
+				}
+				if diff := cmp.Diff(h.Fields, unnumbered[i].Fields); diff != "" {
+					t.Errorf("%s without its number: fields (-bleve +loadFields):\n%s", h.ID, diff)
+				}
+				if len(res.Hits) > 1 {
+					if diff := cmp.Diff(h.Fields, misnumbered[i].Fields); diff != "" {
+						t.Errorf("%s with another's number: fields (-bleve +loadFields):\n%s", h.ID, diff)
+					}
 				}
 				if _, ok := h.Fields[schema.FieldDate]; ok {
 					dated++
