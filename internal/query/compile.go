@@ -279,6 +279,9 @@ func compileTerm(t *Term, ex *expander) bq.Query {
 		}
 	}
 	text := anyOf(qs)
+	if len(qs) > 1 {
+		text = newAnyField(qs...)
+	}
 	words := wordsQuery(t, ex)
 	switch {
 	case words == nil:
