@@ -90,7 +90,8 @@ type plan struct {
 	search    string   // the fingerprint of the search, in its cursors
 	facets    map[string]bool
 	expand    bool
-	marks     *marks // what highlights mark, once the query is compiled
+	marks     *marks                     // what highlights mark, once the query is compiled
+	dates     *snapshotCache[*dateTable] // the searcher's date table, for date filters (nil: bleve's range)
 }
 
 // Validate checks r and returns the first problem as a *ParamError, or nil.

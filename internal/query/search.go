@@ -78,11 +78,12 @@ type Searcher struct {
 	now     func() time.Time
 	tables  *snapshotCache[*facetTable] // the facet terms of the index's documents (facets.go)
 	members *snapshotCache[memberSet]   // the story_member items, for count-only searches (stories.go)
+	dates   *snapshotCache[*dateTable]  // the dated items by date, for date filters (daterange.go)
 }
 
 // NewSearcher returns a Searcher over idx.
 func NewSearcher(idx bleve.Index) *Searcher {
-	return &Searcher{idx: idx, now: time.Now, tables: newSnapshotCache(buildFacetTable), members: newSnapshotCache(buildMemberSet)}
+	return &Searcher{idx: idx, now: time.Now, tables: newSnapshotCache(buildFacetTable), members: newSnapshotCache(buildMemberSet), dates: newSnapshotCache(buildDateTable)}
 }
 
 // loadFields loads the stored fields of the hits (hitFields), each
@@ -271,6 +272,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 		p.expand = skip
 	}
+	p.dates = s.dates
 	req := bleveRequest(p)
 	if skip {
 		req.Query = withoutMembers{req.Query, s.members}
@@ -474,10 +476,7 @@ func buildQuery(p *plan) bq.Query {
 		conj = append(conj, anyTerm(schema.FieldKind, []string{p.kind}))
 	}
 	if !p.from.IsZero() || !p.to.IsZero() {
-		yes := true
-		d := bleve.NewDateRangeInclusiveQuery(p.from, p.to, &yes, &yes)
-		d.SetField(schema.FieldDate)
-		filters = append(filters, d)
+		filters = append(filters, dateRange{from: p.from, to: p.to, dates: p.dates})
 	}
 	var main bq.Query
 	if !p.expand {

@@ -1,0 +1,241 @@
+package query
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"newsdex/internal/item"
+	"newsdex/internal/schema"
+)
+
+// Date filters without the numeric range's terms. bleve's date range
+// splits the range into the prefix-coded terms that cover it, looks each up
+// in the dictionary and merges their posting lists, at every search: about
+// 0.2 ms of a filtered search over the shared articles, a fifth of it. A
+// filter (unscored) is answered instead from a table of the items in the
+// order of their dates, built once per index snapshot from the date_key
+// terms (RFC 3339 in whole seconds, so in the order of their dates) and
+// their posting lists: the items of a range are a run of the table, found
+// by two binary searches. The table answers only bounds on whole seconds
+// (from at a second's start, to at its last instant, as whole days and
+// months are), where a date's second decides; other bounds, a scored
+// range, an index numbered otherwise and a snapshot's first date filter
+// (the search command's one-off search would not use the table again) use
+// bleve's range.
+
+// dateTable is the dated items of one index snapshot by date.
+type dateTable struct {
+	secs []int64  // the distinct dates, as Unix seconds, ascending
+	ends []uint32 // docs[:ends[i]] are the items dated up to secs[i]
+	docs []uint32 // document numbers, by date
+	size uint64   // 1 + the largest document number
+}
+
+// buildDateTable reads the date_key terms' posting lists of r. ok is false
+// when r's internal ids are not 8-byte document numbers that fit 32 bits,
+// or a date_key is not in the order of its date.
+func buildDateTable(ctx context.Context, r index.IndexReader) (t *dateTable, ok bool, err error) {
+	dict, err := r.FieldDict(schema.FieldDateKey)
+	if err != nil {
+		return nil, false, fmt.Errorf("dates: %w", err)
+	}
+	var keys []string
+	for {
+		de, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, false, fmt.Errorf("dates: %w", err)
+		}
+		if de == nil {
+			break
+		}
+		keys = append(keys, de.Term)
+	}
+	if err := dict.Close(); err != nil {
+		return nil, false, fmt.Errorf("dates: %w", err)
+	}
+	t = &dateTable{secs: make([]int64, 0, len(keys)), ends: make([]uint32, 0, len(keys))}
+	if n, err := r.DocCount(); err == nil {
+		t.docs = make([]uint32, 0, n)
+	}
+	var tfd *index.TermFieldDoc
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		at, err := time.Parse(time.RFC3339, key)
+		if err != nil || len(t.secs) > 0 && at.Unix() <= t.secs[len(t.secs)-1] {
+			return nil, false, nil
+		}
+		tfr, err := r.TermFieldReader(ctx, []byte(key), schema.FieldDateKey, false, false, false)
+		if err != nil {
+			return nil, false, fmt.Errorf("dates: %w", err)
+		}
+		for {
+			tfd, err = tfr.Next(tfd)
+			if err != nil {
+				tfr.Close()
+				return nil, false, fmt.Errorf("dates: %w", err)
+			}
+			if tfd == nil {
+				break
+			}
+			if len(tfd.ID) != 8 {
+				tfr.Close()
+				return nil, false, nil
+			}
+			n := binary.BigEndian.Uint64(tfd.ID)
+			if n >= math.MaxUint32 {
+				tfr.Close()
+				return nil, false, nil
+			}
+			t.docs = append(t.docs, uint32(n))
+			t.size = max(t.size, n+1)
+		}
+		if err := tfr.Close(); err != nil {
+			return nil, false, fmt.Errorf("dates: %w", err)
+		}
+		t.secs = append(t.secs, at.Unix())
+		t.ends = append(t.ends, uint32(len(t.docs)))
+	}
+	return t, true, nil
+}
+
+// within returns the items dated from from to to, both inclusive and on
+// whole seconds (wholeSeconds), as a set of document numbers: bit n%64 of
+// word n/64.
+func (t *dateTable) within(from, to time.Time) []uint64 {
+	lo, hi := 0, len(t.secs)
+	if !from.IsZero() {
+		lo = sort.Search(len(t.secs), func(i int) bool { return t.secs[i] >= from.Unix() })
+	}
+	if !to.IsZero() {
+		hi = sort.Search(len(t.secs), func(i int) bool { return t.secs[i] > to.Unix() })
+	}
+	set := make([]uint64, (t.size+63)/64)
+	if lo >= hi {
+		return set
+	}
+	start := uint32(0)
+	if lo > 0 {
+		start = t.ends[lo-1]
+	}
+	for _, n := range t.docs[start:t.ends[hi-1]] {
+		set[n/64] |= 1 << (n % 64)
+	}
+	return set
+}
+
+// wholeSeconds tells bounds that a date's second decides: from at the start
+// of a second, to at its last instant (or absent).
+func wholeSeconds(from, to time.Time) bool {
+	return (from.IsZero() || from.Nanosecond() == 0) && (to.IsZero() || to.Nanosecond() == int(time.Second-1))
+}
+
+// dateRange matches the items dated from from to to, both inclusive (zero:
+// no bound), from the table when it can (see above).
+type dateRange struct {
+	from, to time.Time
+	dates    *snapshotCache[*dateTable]
+}
+
+func (q dateRange) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	if q.dates != nil && options.Score == "none" && wholeSeconds(q.from, q.to) {
+		t, ok, err := q.dates.get(ctx, r, true)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return newSetSearcher(t.within(q.from, q.to)), nil
+		}
+	}
+	// An absent bound is the edge of items' dates: bleve's range without
+	// an end missed an item dated at the very last instant (item.MaxDate).
+	from, to := q.from, q.to
+	if from.IsZero() {
+		from = item.MinDate()
+	}
+	if to.IsZero() {
+		to = item.MaxDate()
+	}
+	yes := true
+	d := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &yes)
+	d.SetField(schema.FieldDate)
+	return d.Searcher(ctx, r, m, options)
+}
+
+// setSearcher is an unscored searcher of the documents of a set of
+// numbers (bit n%64 of word n/64), in their order.
+type setSearcher struct {
+	set   []uint64
+	next  uint64 // the first number not yet passed
+	count uint64
+}
+
+func newSetSearcher(set []uint64) *setSearcher {
+	s := &setSearcher{set: set}
+	for _, w := range set {
+		s.count += uint64(bits.OnesCount64(w))
+	}
+	return s
+}
+
+// from returns the first number of the set at or after n, false past the
+// last.
+func (s *setSearcher) from(n uint64) (uint64, bool) {
+	i := n / 64
+	if i >= uint64(len(s.set)) {
+		return 0, false
+	}
+	if w := s.set[i] >> (n % 64); w != 0 {
+		return n + uint64(bits.TrailingZeros64(w)), true
+	}
+	for i++; i < uint64(len(s.set)); i++ {
+		if w := s.set[i]; w != 0 {
+			return i*64 + uint64(bits.TrailingZeros64(w)), true
+		}
+	}
+	return 0, false
+}
+
+func (s *setSearcher) match(ctx *search.SearchContext, n uint64, ok bool) (*search.DocumentMatch, error) {
+	if !ok {
+		s.next = uint64(len(s.set)) * 64
+		return nil, nil
+	}
+	s.next = n + 1
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = binary.BigEndian.AppendUint64(dm.IndexInternalID[:0], n)
+	return dm, nil
+}
+
+func (s *setSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	n, ok := s.from(s.next)
+	return s.match(ctx, n, ok)
+}
+
+func (s *setSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	if len(id) != 8 {
+		return nil, fmt.Errorf("dates: internal id of %d bytes", len(id))
+	}
+	n, ok := s.from(binary.BigEndian.Uint64(id)) // bleve's searchers go back too
+	return s.match(ctx, n, ok)
+}
+
+func (s *setSearcher) Close() error               { return nil }
+func (s *setSearcher) Weight() float64            { return 1 }
+func (s *setSearcher) SetQueryNorm(float64)       {}
+func (s *setSearcher) Count() uint64              { return s.count }
+func (s *setSearcher) Min() int                   { return 0 }
+func (s *setSearcher) Size() int                  { return 64 + 8*len(s.set) }
+func (s *setSearcher) DocumentMatchPoolSize() int { return 1 }
