@@ -370,12 +370,21 @@ func fieldQuery(t *Term, field string, boost float64, ex *expander) bq.Query {
 		q = field1(bleve.NewTermQuery(lower), field)
 	default:
 		an := analyzerOf(field)
-		n := tokenCount(an, t.Text)
+		ts, err := textMapping.AnalyzeText(an, []byte(t.Text))
+		n := len(ts)
+		if err != nil {
+			n = 1 // the match query's analysis at search time will say
+		}
 		switch {
 		case n == 0:
 			return nil
 		case t.Phrase && n > 1:
 			q = positionalOf(t.Text, an, field)
+		case n == 1 && err == nil:
+			// The match query's one term without the conjunction of one
+			// clause it makes (the same score: a conjunction adds its
+			// clauses' scores up), a searcher less at every match.
+			q = field1(bleve.NewTermQuery(string(ts[0].Term)), field)
 		default:
 			m := bleve.NewMatchQuery(t.Text)
 			m.Analyzer = an
