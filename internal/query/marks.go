@@ -22,6 +22,10 @@ type marks struct {
 	// pairs holds the pairs to mark ("interest rate": two pair keys), by
 	// field as stems does.
 	pairs map[string]map[string]bool
+	// stemOf holds the stems of the words spansIn stemmed, lower case:
+	// the hits of a search repeat their words, and a Porter stem costs
+	// ten times a map lookup.
+	stemOf map[string]string
 }
 
 // marksOf collects the stems of the words and expansions that the query n
@@ -202,7 +206,15 @@ func (m *marks) spansIn(field, text string) []span {
 			return
 		}
 		buf = lowerBase(buf, text[start:end])
-		if s := schema.Stem(string(buf)); all[s] || own[s] {
+		s, ok := m.stemOf[string(buf)]
+		if !ok {
+			if m.stemOf == nil {
+				m.stemOf = map[string]string{}
+			}
+			s = schema.Stem(string(buf))
+			m.stemOf[string(buf)] = s
+		}
+		if all[s] || own[s] {
 			out = append(out, span{start, end, s})
 		}
 	}
