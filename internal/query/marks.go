@@ -93,8 +93,9 @@ func addTo(sets map[string]map[string]bool, field, key string) {
 // eachWord calls f with each word of text as the index's tokenizer has
 // the words that matter here: runs of letters and digits, joined by '.',
 // '&' and apostrophes between them ("U.S", "AT&T", "company's"); compound
-// tells whether '.' or '&' joined it ("gndr.o", "u.s").
-func eachWord(text string, f func(start, end int, compound bool)) {
+// tells whether '.' or '&' joined it ("gndr.o", "u.s"). With firsts, f
+// sees only the compound words and those that begin with a byte of firsts.
+func eachWord(text string, firsts *[256]bool, f func(start, end int, compound bool)) {
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
 			if !isASCIIWord(c) {
@@ -125,7 +126,9 @@ func eachWord(text string, f func(start, end int, compound bool)) {
 			}
 			break
 		}
-		f(start, i, compound)
+		if firsts == nil || compound || firsts[text[start]] {
+			f(start, i, compound)
+		}
 	}
 }
 
@@ -221,7 +224,13 @@ func (m *marks) spansIn(field, text string) []span {
 	// The pair keys of the word before and of this one: "" when a word
 	// cannot begin a marked pair's word.
 	prevKey, prevStart := "", 0
-	eachWord(text, func(start, end int, compound bool) {
+	// A pair needs every word (the word before), a stem only the words
+	// that begin as a head does (try) and the compound words' parts.
+	only := &firsts
+	if len(pairHeads) > 0 {
+		only = nil
+	}
+	eachWord(text, only, func(start, end int, compound bool) {
 		if len(heads) > 0 {
 			before := len(out)
 			try(start, end)
