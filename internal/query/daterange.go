@@ -150,13 +150,13 @@ type dateRange struct {
 }
 
 func (q dateRange) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if q.dates != nil && options.Score == "none" && wholeSeconds(q.from, q.to) {
-		t, ok, err := q.dates.get(ctx, r, true)
+	if options.Score == "none" {
+		set, ok, err := q.set(ctx, r)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			return newSetSearcher(t.within(q.from, q.to)), nil
+			return newSetSearcher(set), nil
 		}
 	}
 	// An absent bound is the edge of items' dates: bleve's range without
@@ -172,6 +172,19 @@ func (q dateRange) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 	d := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &yes)
 	d.SetField(schema.FieldDate)
 	return d.Searcher(ctx, r, m, options)
+}
+
+// set returns the range's items from the table (setFilter), false where
+// the table cannot answer.
+func (q dateRange) set(ctx context.Context, r index.IndexReader) ([]uint64, bool, error) {
+	if q.dates == nil || !wholeSeconds(q.from, q.to) {
+		return nil, false, nil
+	}
+	t, ok, err := q.dates.get(ctx, r, true)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return t.within(q.from, q.to), true, nil
 }
 
 // setSearcher is an unscored searcher of the documents of a set of

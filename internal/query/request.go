@@ -92,6 +92,7 @@ type plan struct {
 	expand    bool
 	marks     *marks                     // what highlights mark, once the query is compiled
 	dates     *snapshotCache[*dateTable] // the searcher's date table, for date filters (nil: bleve's range)
+	terms     *snapshotCache[*termSets]  // the searcher's filter terms' sets (nil: bleve's terms)
 }
 
 // Validate checks r and returns the first problem as a *ParamError, or nil.

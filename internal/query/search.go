@@ -79,11 +79,12 @@ type Searcher struct {
 	tables  *snapshotCache[*facetTable] // the facet terms of the index's documents (facets.go)
 	members *snapshotCache[memberSet]   // the story_member items, for count-only searches (stories.go)
 	dates   *snapshotCache[*dateTable]  // the dated items by date, for date filters (daterange.go)
+	terms   *snapshotCache[*termSets]   // the filter terms' items (filters.go)
 }
 
 // NewSearcher returns a Searcher over idx.
 func NewSearcher(idx bleve.Index) *Searcher {
-	return &Searcher{idx: idx, now: time.Now, tables: newSnapshotCache(buildFacetTable), members: newSnapshotCache(buildMemberSet), dates: newSnapshotCache(buildDateTable)}
+	return &Searcher{idx: idx, now: time.Now, tables: newSnapshotCache(buildFacetTable), members: newSnapshotCache(buildMemberSet), dates: newSnapshotCache(buildDateTable), terms: newSnapshotCache(buildTermSets)}
 }
 
 // loadFields loads the stored fields of the hits (hitFields), each
@@ -272,7 +273,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 		p.expand = skip
 	}
-	p.dates = s.dates
+	p.dates, p.terms = s.dates, s.terms
 	req := bleveRequest(p)
 	if skip {
 		req.Query = withoutMembers{req.Query, s.members}
@@ -458,48 +459,37 @@ func bleveRequest(p *plan) *bleve.SearchRequest {
 	return req
 }
 
-// buildQuery adds the filters to the query: region and kind terms join a
-// conjunction; the date range is a non-scoring filter clause. In bleve 2.6
-// each is the faster form (bench/NOTES.md: the filter forms).
+// buildQuery adds the filters to the query: region, source, kind and date
+// are filters (filters.go), which do not score; collapsed to stories
+// unless expand.
 func buildQuery(p *plan) bq.Query {
-	var conj, filters []bq.Query
+	var q bq.Query // nil: every item
 	if _, all := p.query.(*bq.MatchAllQuery); !all {
-		conj = append(conj, p.query)
+		q = p.query
 	}
+	var filters []bq.Query
 	if len(p.regions) > 0 {
-		conj = append(conj, anyTerm(schema.FieldRegion, p.regions))
+		filters = append(filters, termFilter{field: schema.FieldRegion, terms: p.regions, sets: p.terms})
 	}
 	if len(p.sources) > 0 {
-		conj = append(conj, anyTerm(schema.FieldSource, p.sources))
+		filters = append(filters, termFilter{field: schema.FieldSource, terms: p.sources, sets: p.terms})
 	}
 	if p.kind != "" {
-		conj = append(conj, anyTerm(schema.FieldKind, []string{p.kind}))
+		filters = append(filters, termFilter{field: schema.FieldKind, terms: []string{p.kind}, sets: p.terms})
 	}
 	if !p.from.IsZero() || !p.to.IsZero() {
 		filters = append(filters, dateRange{from: p.from, to: p.to, dates: p.dates})
 	}
-	var main bq.Query
+	if len(filters) > 0 {
+		q = within{q: q, filters: filters}
+	}
 	if !p.expand {
-		return collapse(conj, filters)
+		return collapse(q)
 	}
-	switch len(conj) {
-	case 0:
-		if len(filters) == 1 {
-			return filters[0] // a filter alone: its own query
-		}
-		main = bleve.NewMatchAllQuery()
-	case 1:
-		main = conj[0]
-	default:
-		main = bleve.NewConjunctionQuery(conj...)
+	if q == nil {
+		return bleve.NewMatchAllQuery()
 	}
-	if len(filters) == 0 {
-		return main
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(main)
-	b.AddFilter(filters[0])
-	return b
+	return q
 }
 
 // anyTerm matches any of the terms in field.

@@ -142,31 +142,19 @@ func (s *Searcher) Story(ctx context.Context, id string) (*Story, error) {
 	return st, nil
 }
 
-// collapse is the query of one hit per story: the conjunction conj (or, with
-// none, the first filter, else every item) without the items that carry
-// story_member, within the filters. The exclusion, and a filter standing in
-// for the conjunction, are unscored: bleve then reads their postings without
-// term frequencies and norms, which is what a must_not of story_member (15 of
-// 16 items at 16x) costs most when scored.
-func collapse(conj, filters []bq.Query) bq.Query {
+// collapse is the query of one hit per story: q (nil: every item) without
+// the items that carry story_member. The exclusion is unscored: bleve then
+// reads its postings without term frequencies and norms, which is what a
+// must_not of story_member (15 of 16 items at 16x) costs most when scored.
+func collapse(q bq.Query) bq.Query {
 	m := bleve.NewTermQuery(schema.MemberValue)
 	m.SetField(schema.FieldStoryMember)
 	b := bleve.NewBooleanQuery()
-	switch {
-	case len(conj) == 1:
-		b.AddMust(conj[0])
-	case len(conj) > 1:
-		b.AddMust(bleve.NewConjunctionQuery(conj...))
-	case len(filters) > 0:
-		b.AddMust(unscored{filters[0]})
-		filters = filters[1:]
-	default:
-		b.AddMust(bleve.NewMatchAllQuery())
+	if q == nil {
+		q = bleve.NewMatchAllQuery()
 	}
+	b.AddMust(q)
 	b.AddMustNot(unscored{m})
-	for _, f := range filters {
-		b.AddFilter(f)
-	}
 	return b
 }
 
