@@ -1,8 +1,10 @@
 package query
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search"
 
@@ -101,4 +103,89 @@ func TestMarksSpansIn(t *testing.T) {
 	if got := none.spansIn("body", "oil"); got != nil {
 		t.Errorf("nil marks: %v", got)
 	}
+}
+
+// TestEachWord: the highlights' word scan splits text as the index's
+// tokenizer does for the words that matter (letters and digits joined by
+// '.', '&' and apostrophes between them), and with firsts calls back for
+// those words only that begin with one of its bytes, and compound words.
+func TestEachWord(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if isASCIIWord(byte(c)) != want {
+			t.Errorf("isASCIIWord(%#x) = %v", c, !want)
+		}
+	}
+	var oOnly [256]bool // as spansIn makes firsts: every byte of a rune past ASCII
+	oOnly['o'], oOnly['O'] = true, true
+	for c := utf8.RuneSelf; c < len(oOnly); c++ {
+		oOnly[c] = true
+	}
+	for _, tc := range []struct {
+		text      string
+		all, only string // words, compound ones with a +; only: with oOnly
+	}{
+		{"Oil, oils and OPEC's output.", "Oil oils and OPEC's output", "Oil oils OPEC's output"},
+		{"U.S. and AT&T rose; it’s over", "U.S+ and AT&T+ rose it’s over", "U.S+ AT&T+ over"},
+		{"a-b x. .y 'q' o&", "a b x y q o", "o"},
+		{"naïve café über ömer", "naïve café über ömer", "über ömer"},
+		{"", "", ""},
+	} {
+		scan := func(firsts *[256]bool) string {
+			var ws []string
+			eachWord(tc.text, firsts, func(start, end int, compound bool) {
+				w := tc.text[start:end]
+				if compound {
+					w += "+"
+				}
+				ws = append(ws, w)
+			})
+			return strings.Join(ws, " ")
+		}
+		if got := scan(nil); got != tc.all {
+			t.Errorf("%q: words %q, want %q", tc.text, got, tc.all)
+		}
+		if got := scan(&oOnly); got != tc.only {
+			t.Errorf("%q with firsts o: words %q, want %q", tc.text, got, tc.only)
+		}
+	}
+}
+
+// FuzzEachWord: the words come in order, apart, each beginning and ending
+// with a letter or digit; with firsts, exactly those of them that begin
+// with one of its bytes or are compound.
+func FuzzEachWord(f *testing.F) {
+	for _, s := range []string{"Oil, oils and OPEC's output.", "U.S. AT&T it’s", "naïve ömer x.", "a'b'c .&. 1.2.3"} {
+		f.Add(s, byte('o'))
+	}
+	f.Fuzz(func(t *testing.T, text string, first byte) {
+		type word struct {
+			start, end int
+			compound   bool
+		}
+		var all, only []word
+		eachWord(text, nil, func(start, end int, compound bool) { all = append(all, word{start, end, compound}) })
+		var firsts [256]bool
+		firsts[first] = true
+		eachWord(text, &firsts, func(start, end int, compound bool) { only = append(only, word{start, end, compound}) })
+		prev := 0
+		var want []word
+		for _, w := range all {
+			if w.start < prev || w.end <= w.start || w.end > len(text) {
+				t.Fatalf("%q: word [%d,%d) after %d", text, w.start, w.end, prev)
+			}
+			prev = w.end
+			r, _ := utf8.DecodeRuneInString(text[w.start:])
+			l, _ := utf8.DecodeLastRuneInString(text[:w.end])
+			if !isWordRune(r) || !isWordRune(l) {
+				t.Fatalf("%q: word %q does not begin and end with a letter or digit", text, text[w.start:w.end])
+			}
+			if w.compound || firsts[text[w.start]] {
+				want = append(want, w)
+			}
+		}
+		if !slices.Equal(want, only) {
+			t.Fatalf("%q with firsts %q: %v, want %v", text, first, only, want)
+		}
+	})
 }

@@ -108,9 +108,13 @@ func eachWord(text string, firsts *[256]bool, f func(start, end int, compound bo
 		}
 		start, compound := i, false
 		for i < len(text) {
-			if isASCIIWord(text[i]) {
+			c := text[i]
+			if isASCIIWord(c) {
 				i++
 				continue
+			}
+			if c < utf8.RuneSelf && c != '.' && c != '&' && c != '\'' {
+				break // a space or a mark: the word's end, without decoding it
 			}
 			r, n := utf8.DecodeRuneInString(text[i:])
 			if r >= utf8.RuneSelf && isWordRune(r) {
@@ -269,7 +273,7 @@ func (m *marks) spansIn(field, text string) []span {
 
 // isASCIIWord reports whether an ASCII byte is a letter or digit.
 func isASCIIWord(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	return (c|0x20)-'a' < 26 || c-'0' < 10 // a letter in either case, a digit
 }
 
 func isWordRune(r rune) bool {
