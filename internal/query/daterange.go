@@ -149,16 +149,10 @@ type dateRange struct {
 	dates    *snapshotCache[*dateTable]
 }
 
+// Searcher is bleve's range: a filter's set comes from within (filters.go),
+// and the search that finds the table not yet built for its snapshot (the
+// first, or the search command's only one) must not build it here.
 func (q dateRange) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if options.Score == "none" {
-		set, ok, err := q.set(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return newSetSearcher(set), nil
-		}
-	}
 	// An absent bound is the edge of items' dates: bleve's range without
 	// an end missed an item dated at the very last instant (item.MaxDate).
 	from, to := q.from, q.to
