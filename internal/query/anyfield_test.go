@@ -45,15 +45,7 @@ func TestAnyFieldRanksAsDisjunction(t *testing.T) {
 				if len(qs) > 1 {
 					q = bleve.NewDisjunctionQuery(qs...) // OR: items with one word score apart from those with both
 				}
-				res, err := idx.Search(bleve.NewSearchRequestOptions(q, 100, 0, false))
-				if err != nil {
-					t.Fatal(err)
-				}
-				out := map[string]float64{}
-				for _, h := range res.Hits {
-					out[h.ID] = h.Score
-				}
-				return out
+				return scoresOf(t, idx, q)
 			}
 			want, got := run(false), run(true)
 			wantIDs, gotIDs := keys(want), keys(got)
@@ -75,6 +67,20 @@ func TestAnyFieldRanksAsDisjunction(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scoresOf searches idx for q and returns every hit's score by id.
+func scoresOf(t *testing.T, idx bleve.Index, q bq.Query) map[string]float64 {
+	t.Helper()
+	res, err := idx.Search(bleve.NewSearchRequestOptions(q, 100000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
+	}
+	return out
 }
 
 func keys(m map[string]float64) map[string]bool {

@@ -2,10 +2,8 @@ package query
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"math"
-	"math/bits"
 	"sort"
 	"time"
 
@@ -68,7 +66,6 @@ func buildDateTable(ctx context.Context, r index.IndexReader) (t *dateTable, ok 
 	if n, err := r.DocCount(); err == nil {
 		t.docs = make([]uint32, 0, n)
 	}
-	var tfd *index.TermFieldDoc
 	for _, key := range keys {
 		if err := ctx.Err(); err != nil {
 			return nil, false, err
@@ -77,33 +74,16 @@ func buildDateTable(ctx context.Context, r index.IndexReader) (t *dateTable, ok 
 		if err != nil || len(t.secs) > 0 && at.Unix() <= t.secs[len(t.secs)-1] {
 			return nil, false, nil
 		}
-		tfr, err := r.TermFieldReader(ctx, []byte(key), schema.FieldDateKey, false, false, false)
-		if err != nil {
-			return nil, false, fmt.Errorf("dates: %w", err)
-		}
-		for {
-			tfd, err = tfr.Next(tfd)
-			if err != nil {
-				tfr.Close()
-				return nil, false, fmt.Errorf("dates: %w", err)
-			}
-			if tfd == nil {
-				break
-			}
-			if len(tfd.ID) != 8 {
-				tfr.Close()
-				return nil, false, nil
-			}
-			n := binary.BigEndian.Uint64(tfd.ID)
+		ok, err := eachDocNumber(ctx, r, schema.FieldDateKey, key, func(n uint64) bool {
 			if n >= math.MaxUint32 {
-				tfr.Close()
-				return nil, false, nil
+				return false
 			}
 			t.docs = append(t.docs, uint32(n))
 			t.size = max(t.size, n+1)
-		}
-		if err := tfr.Close(); err != nil {
-			return nil, false, fmt.Errorf("dates: %w", err)
+			return true
+		})
+		if err != nil || !ok {
+			return nil, false, wrapErr(err, "dates")
 		}
 		t.secs = append(t.secs, at.Unix())
 		t.ends = append(t.ends, uint32(len(t.docs)))
@@ -180,69 +160,3 @@ func (q dateRange) set(ctx context.Context, r index.IndexReader) ([]uint64, bool
 	}
 	return t.within(q.from, q.to), true, nil
 }
-
-// setSearcher is an unscored searcher of the documents of a set of
-// numbers (bit n%64 of word n/64), in their order.
-type setSearcher struct {
-	set   []uint64
-	next  uint64 // the first number not yet passed
-	count uint64
-}
-
-func newSetSearcher(set []uint64) *setSearcher {
-	s := &setSearcher{set: set}
-	for _, w := range set {
-		s.count += uint64(bits.OnesCount64(w))
-	}
-	return s
-}
-
-// from returns the first number of the set at or after n, false past the
-// last.
-func (s *setSearcher) from(n uint64) (uint64, bool) {
-	i := n / 64
-	if i >= uint64(len(s.set)) {
-		return 0, false
-	}
-	if w := s.set[i] >> (n % 64); w != 0 {
-		return n + uint64(bits.TrailingZeros64(w)), true
-	}
-	for i++; i < uint64(len(s.set)); i++ {
-		if w := s.set[i]; w != 0 {
-			return i*64 + uint64(bits.TrailingZeros64(w)), true
-		}
-	}
-	return 0, false
-}
-
-func (s *setSearcher) match(ctx *search.SearchContext, n uint64, ok bool) (*search.DocumentMatch, error) {
-	if !ok {
-		s.next = uint64(len(s.set)) * 64
-		return nil, nil
-	}
-	s.next = n + 1
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = binary.BigEndian.AppendUint64(dm.IndexInternalID[:0], n)
-	return dm, nil
-}
-
-func (s *setSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	n, ok := s.from(s.next)
-	return s.match(ctx, n, ok)
-}
-
-func (s *setSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	if len(id) != 8 {
-		return nil, fmt.Errorf("dates: internal id of %d bytes", len(id))
-	}
-	n, ok := s.from(binary.BigEndian.Uint64(id)) // bleve's searchers go back too
-	return s.match(ctx, n, ok)
-}
-
-func (s *setSearcher) Close() error               { return nil }
-func (s *setSearcher) Weight() float64            { return 1 }
-func (s *setSearcher) SetQueryNorm(float64)       {}
-func (s *setSearcher) Count() uint64              { return s.count }
-func (s *setSearcher) Min() int                   { return 0 }
-func (s *setSearcher) Size() int                  { return 64 + 8*len(s.set) }
-func (s *setSearcher) DocumentMatchPoolSize() int { return 1 }

@@ -63,33 +63,17 @@ func buildFacetTable(ctx context.Context, r index.IndexReader) (t *facetTable, o
 	if err := dict.Close(); err != nil {
 		return nil, false, fmt.Errorf("facets: %w", err)
 	}
-	var tfd *index.TermFieldDoc
 	for i, term := range t.terms {
 		if err := ctx.Err(); err != nil {
 			return nil, false, err
 		}
 		ord := uint32(i + 1)
-		tfr, err := r.TermFieldReader(ctx, []byte(term), schema.FieldFacets, false, false, false)
-		if err != nil {
-			return nil, false, fmt.Errorf("facets: %w", err)
-		}
-		for {
-			tfd, err = tfr.Next(tfd)
-			if err != nil {
-				tfr.Close()
-				return nil, false, fmt.Errorf("facets: %w", err)
-			}
-			if tfd == nil {
-				break
-			}
-			if len(tfd.ID) != 8 {
-				tfr.Close()
-				return nil, false, nil
-			}
-			t.add(binary.BigEndian.Uint64(tfd.ID), ord)
-		}
-		if err := tfr.Close(); err != nil {
-			return nil, false, fmt.Errorf("facets: %w", err)
+		ok, err := eachDocNumber(ctx, r, schema.FieldFacets, term, func(n uint64) bool {
+			t.add(n, ord)
+			return true
+		})
+		if err != nil || !ok {
+			return nil, false, wrapErr(err, "facets")
 		}
 	}
 	return t, true, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -52,27 +54,9 @@ func (t *termSets) get(ctx context.Context, r index.IndexReader, field, term str
 	if ok {
 		return set, true, nil
 	}
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return nil, false, fmt.Errorf("filter %s:%s: %w", field, term, err)
-	}
-	defer tfr.Close()
-	var tfd *index.TermFieldDoc
-	for {
-		if tfd, err = tfr.Next(tfd); err != nil {
-			return nil, false, fmt.Errorf("filter %s:%s: %w", field, term, err)
-		}
-		if tfd == nil {
-			break
-		}
-		if len(tfd.ID) != 8 {
-			return nil, false, nil
-		}
-		n := binary.BigEndian.Uint64(tfd.ID)
-		if need := n/64 + 1; uint64(len(set)) < need {
-			set = append(set, make([]uint64, need-uint64(len(set)))...)
-		}
-		set[n/64] |= 1 << (n % 64)
+	set, ok, err := docSet(ctx, r, field, term)
+	if err != nil || !ok {
+		return nil, false, wrapErr(err, "filter "+field+":"+term)
 	}
 	t.mu.Lock()
 	if len(t.sets) < maxTermSets {
@@ -80,6 +64,55 @@ func (t *termSets) get(ctx context.Context, r index.IndexReader, field, term str
 	}
 	t.mu.Unlock()
 	return set, true, nil
+}
+
+// docSet is the set of the items holding term in field, false when r's
+// internal ids are not document numbers.
+func docSet(ctx context.Context, r index.IndexReader, field, term string) ([]uint64, bool, error) {
+	var set []uint64
+	ok, err := eachDocNumber(ctx, r, field, term, func(n uint64) bool {
+		if need := n/64 + 1; uint64(len(set)) < need {
+			set = append(set, make([]uint64, need-uint64(len(set)))...)
+		}
+		set[n/64] |= 1 << (n % 64)
+		return true
+	})
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return set, true, nil
+}
+
+// eachDocNumber calls f with the document number of each item holding term
+// in field, in order, until f returns false. ok is false when f did, or
+// when r's internal ids are not 8-byte document numbers.
+func eachDocNumber(ctx context.Context, r index.IndexReader, field, term string, f func(n uint64) bool) (ok bool, err error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return false, err
+	}
+	var tfd *index.TermFieldDoc
+	for {
+		if tfd, err = tfr.Next(tfd); err != nil {
+			tfr.Close()
+			return false, err
+		}
+		if tfd == nil {
+			return true, tfr.Close()
+		}
+		if len(tfd.ID) != 8 || !f(binary.BigEndian.Uint64(tfd.ID)) {
+			tfr.Close()
+			return false, nil
+		}
+	}
+}
+
+// wrapErr prefixes err with what failed; nil stays nil.
+func wrapErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // setFilter is a filter whose items can come as a set of document numbers.
@@ -120,7 +153,7 @@ func (f termFilter) set(ctx context.Context, r index.IndexReader) ([]uint64, boo
 			continue
 		}
 		if i == 1 {
-			out = append([]uint64(nil), out...)
+			out = slices.Clone(out)
 		}
 		if len(set) > len(out) {
 			out = append(out, make([]uint64, len(set)-len(out))...)
@@ -172,17 +205,16 @@ func (w within) set(ctx context.Context, r index.IndexReader) ([]uint64, bool, e
 		if err != nil || !ok {
 			return nil, ok, err
 		}
-		switch i {
-		case 0:
+		if i == 0 {
 			out = set
-		case 1:
-			out = append([]uint64(nil), out[:min(len(out), len(set))]...)
-			fallthrough
-		default:
-			out = out[:min(len(out), len(set))]
-			for k := range out {
-				out[k] &= set[k]
-			}
+			continue
+		}
+		if i == 1 {
+			out = slices.Clone(out) // the first may be a cached set: never written
+		}
+		out = out[:min(len(out), len(set))]
+		for k := range out {
+			out[k] &= set[k]
 		}
 	}
 	return out, true, nil
@@ -216,3 +248,69 @@ func inSet(set []uint64, id index.IndexInternalID) bool {
 	n := binary.BigEndian.Uint64(id)
 	return n/64 < uint64(len(set)) && set[n/64]&(1<<(n%64)) != 0
 }
+
+// setSearcher is an unscored searcher of the documents of a set of
+// numbers (bit n%64 of word n/64), in their order.
+type setSearcher struct {
+	set   []uint64
+	next  uint64 // the first number not yet passed
+	count uint64
+}
+
+func newSetSearcher(set []uint64) *setSearcher {
+	s := &setSearcher{set: set}
+	for _, w := range set {
+		s.count += uint64(bits.OnesCount64(w))
+	}
+	return s
+}
+
+// from returns the first number of the set at or after n, false past the
+// last.
+func (s *setSearcher) from(n uint64) (uint64, bool) {
+	i := n / 64
+	if i >= uint64(len(s.set)) {
+		return 0, false
+	}
+	if w := s.set[i] >> (n % 64); w != 0 {
+		return n + uint64(bits.TrailingZeros64(w)), true
+	}
+	for i++; i < uint64(len(s.set)); i++ {
+		if w := s.set[i]; w != 0 {
+			return i*64 + uint64(bits.TrailingZeros64(w)), true
+		}
+	}
+	return 0, false
+}
+
+func (s *setSearcher) match(ctx *search.SearchContext, n uint64, ok bool) (*search.DocumentMatch, error) {
+	if !ok {
+		s.next = uint64(len(s.set)) * 64
+		return nil, nil
+	}
+	s.next = n + 1
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = binary.BigEndian.AppendUint64(dm.IndexInternalID[:0], n)
+	return dm, nil
+}
+
+func (s *setSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	n, ok := s.from(s.next)
+	return s.match(ctx, n, ok)
+}
+
+func (s *setSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	if len(id) != 8 {
+		return nil, fmt.Errorf("dates: internal id of %d bytes", len(id))
+	}
+	n, ok := s.from(binary.BigEndian.Uint64(id)) // bleve's searchers go back too
+	return s.match(ctx, n, ok)
+}
+
+func (s *setSearcher) Close() error               { return nil }
+func (s *setSearcher) Weight() float64            { return 1 }
+func (s *setSearcher) SetQueryNorm(float64)       {}
+func (s *setSearcher) Count() uint64              { return s.count }
+func (s *setSearcher) Min() int                   { return 0 }
+func (s *setSearcher) Size() int                  { return 64 + 8*len(s.set) }
+func (s *setSearcher) DocumentMatchPoolSize() int { return 1 }

@@ -54,19 +54,7 @@ func TestFiltersAsSetsMatchClauses(t *testing.T) {
 				if _, ok, err := w.set(context.Background(), reader(t, c.idx)); err != nil || !ok {
 					t.Fatalf("case %d: no sets (%v)", i, err)
 				}
-				run := func(q bq.Query) map[string]float64 {
-					req := bleve.NewSearchRequestOptions(q, 100000, 0, false)
-					res, err := c.idx.Search(req)
-					if err != nil {
-						t.Fatal(err)
-					}
-					out := map[string]float64{}
-					for _, h := range res.Hits {
-						out[h.ID] = h.Score
-					}
-					return out
-				}
-				want, got := run(w.clauses()), run(w)
+				want, got := scoresOf(t, c.idx, w.clauses()), scoresOf(t, c.idx, w)
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("case %d: hits and scores (-clauses +sets):\n%s", i, diff)
 				}

@@ -2,7 +2,6 @@ package query
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"time"
@@ -179,38 +178,11 @@ func (u unscored) Searcher(ctx context.Context, i index.IndexReader, m mapping.I
 // memberSet is the story_member items of one index snapshot, by number.
 type memberSet []uint64
 
-func (m memberSet) has(id index.IndexInternalID) bool {
-	if len(id) != 8 {
-		return false
-	}
-	n := binary.BigEndian.Uint64(id)
-	return n/64 < uint64(len(m)) && m[n/64]&(1<<(n%64)) != 0
-}
+func (m memberSet) has(id index.IndexInternalID) bool { return inSet(m, id) }
 
 func buildMemberSet(ctx context.Context, r index.IndexReader) (memberSet, bool, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(schema.MemberValue), schema.FieldStoryMember, false, false, false)
-	if err != nil {
-		return nil, false, fmt.Errorf("story members: %w", err)
-	}
-	defer tfr.Close()
-	var m memberSet
-	var d *index.TermFieldDoc
-	for {
-		if d, err = tfr.Next(d); err != nil {
-			return nil, false, fmt.Errorf("story members: %w", err)
-		}
-		if d == nil {
-			return m, true, nil
-		}
-		if len(d.ID) != 8 {
-			return nil, false, nil
-		}
-		n := binary.BigEndian.Uint64(d.ID)
-		for uint64(len(m)) <= n/64 {
-			m = append(m, 0)
-		}
-		m[n/64] |= 1 << (n % 64)
-	}
+	set, ok, err := docSet(ctx, r, schema.FieldStoryMember, schema.MemberValue)
+	return set, ok, wrapErr(err, "story members")
 }
 
 // membersReady reports whether the index's current snapshot has (or, from
