@@ -99,6 +99,9 @@ func (q *positional) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if len(q.slots) > maxSlots {
 		return searcher.NewMultiPhraseSearcher(ctx, r, q.slots, 0, false, field, boost, opt)
 	}
+	if rs, ok, err := newReadersPhrase(ctx, r, q.slots, field, boost, opt); ok || err != nil {
+		return rs, err
+	}
 	s := &positionalSearcher{ctx: ctx, field: field, masks: map[string]uint64{}, keepLocations: opt.IncludeTermVectors}
 	opt.IncludeTermVectors = true // the phrase is checked on the locations
 	// On an error, every searcher opened so far is closed.

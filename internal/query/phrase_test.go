@@ -98,10 +98,68 @@ func TestPositionalMatchesBlevePhrase(t *testing.T) {
 				t.Errorf("positional differs from bleve's phrase (-bleve +positional):\n%s", diff)
 			}
 			matched += len(want)
+			// As the optional clause beside every document, the phrase is
+			// advanced to each in turn (the adjacency clause's use).
+			beside := func(phrase bq.Query) bq.Query {
+				return bq.NewBooleanQuery([]bq.Query{bleve.NewMatchAllQuery()}, []bq.Query{phrase}, nil)
+			}
+			want = phraseMatches(t, idx, beside(bq.NewMultiPhraseQuery(c.slots, schema.FieldWords)))
+			got = phraseMatches(t, idx, beside(newPositional(c.slots, schema.FieldWords)))
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("advanced to each document, positional differs from bleve's phrase (-bleve +positional):\n%s", diff)
+			}
 		})
 	}
 	if matched < 10 {
 		t.Errorf("the cases matched %d documents in all: the fixture no longer exercises the phrases", matched)
+	}
+}
+
+// TestPositionalSearchers: a phrase of one distinct word a place is read
+// straight from its words' term readers (readersPhrase); any other phrase
+// by positionalSearcher. The phrase tests above compare both with bleve's
+// phrase, so each must be the one they run.
+func TestPositionalSearchers(t *testing.T) {
+	idx, err := bleve.NewMemOnly(schema.Mapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	inner, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := inner.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, c := range []struct {
+		slots   [][]string
+		opt     search.SearcherOptions
+		readers bool
+	}{
+		{[][]string{{"crude"}, {"prices"}}, search.SearcherOptions{}, true},
+		{[][]string{{"dry"}, {"weather"}, {"over"}, {"the"}}, search.SearcherOptions{IncludeTermVectors: true}, true},
+		{[][]string{{"crude"}, {"prices"}}, search.SearcherOptions{Score: "none"}, true},
+		{[][]string{{"crude"}, {"prices"}}, search.SearcherOptions{Explain: true}, false},
+		{[][]string{{"crude"}, {"price", "prices"}}, search.SearcherOptions{}, false},
+		{[][]string{{"very"}, {"very"}}, search.SearcherOptions{}, false},
+		{[][]string{{"bank"}, nil, {"england"}}, search.SearcherOptions{}, false},
+		{[][]string{{""}, {"prices"}}, search.SearcherOptions{}, false},
+	} {
+		s, err := newPositional(c.slots, schema.FieldWords).Searcher(context.Background(), r, idx.Mapping(), c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, readers := s.(*readersPhrase)
+		if _, old := s.(*positionalSearcher); readers == old {
+			t.Errorf("%v: searcher %T", c.slots, s)
+		}
+		if readers != c.readers {
+			t.Errorf("%v with %+v: searcher %T, want readersPhrase %v", c.slots, c.opt, s, c.readers)
+		}
+		s.Close()
 	}
 }
 
@@ -200,13 +258,19 @@ func TestPositionalStopsWithItsContext(t *testing.T) {
 	defer r.Close()
 	for _, c := range []struct {
 		name    string
+		slots   [][]string
 		cancel  bool
 		wantErr error
-	}{{"running", false, nil}, {"cancelled", true, context.Canceled}} {
+	}{
+		{"running", [][]string{{"alpha"}, {"beta"}}, false, nil},
+		{"cancelled", [][]string{{"alpha"}, {"beta"}}, true, context.Canceled},
+		{"forms, running", [][]string{{"alpha", "alphas"}, {"beta"}}, false, nil},
+		{"forms, cancelled", [][]string{{"alpha", "alphas"}, {"beta"}}, true, context.Canceled},
+	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			s, err := newPositional([][]string{{"alpha"}, {"beta"}}, schema.FieldWords).Searcher(ctx, r, idx.Mapping(), search.SearcherOptions{})
+			s, err := newPositional(c.slots, schema.FieldWords).Searcher(ctx, r, idx.Mapping(), search.SearcherOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
