@@ -92,26 +92,61 @@ func productQueriesWith(dir string, reps int, budget time.Duration, mods ...func
 	}
 	defer ix.Close()
 	s := query.NewSearcher(ix)
+	vs := make([]variant, len(mods))
+	for m, mod := range mods {
+		vs[m] = variant{s, mod}
+	}
+	return inTurns(vs, reps, budget)
+}
+
+// productQueriesOn is productQueries of the same requests on each index of
+// dirs, the indexes taking turns run by run: the growth from one scale to
+// another in the same seconds.
+func productQueriesOn(dirs []string, reps int, budget time.Duration) ([][]QueryStats, error) {
+	vs := make([]variant, len(dirs))
+	for i, dir := range dirs {
+		ix, err := store.Open(dir)
+		if err != nil {
+			return nil, err
+		}
+		defer ix.Close()
+		vs[i] = variant{query.NewSearcher(ix), asIs}
+	}
+	return inTurns(vs, reps, budget)
+}
+
+// variant is one way of running the ten queries: a searcher and how it
+// changes each request.
+type variant struct {
+	s   *query.Searcher
+	mod func(query.Request) query.Request
+}
+
+// inTurns times the ten queries in each variant, the variants of one query
+// taking turns run by run: three warm-up runs each, then up to reps timed
+// runs (at most budget a variant).
+func inTurns(vs []variant, reps int, budget time.Duration) ([][]QueryStats, error) {
 	ctx := context.Background()
-	out := make([][]QueryStats, len(mods))
+	out := make([][]QueryStats, len(vs))
 	for _, bq := range benchQueries {
-		reqs := make([]query.Request, len(mods))
-		resps := make([]*query.Response, len(mods))
-		times := make([][]time.Duration, len(mods))
-		for m, mod := range mods {
-			reqs[m] = mod(bq.Req)
+		reqs := make([]query.Request, len(vs))
+		resps := make([]*query.Response, len(vs))
+		times := make([][]time.Duration, len(vs))
+		for m, v := range vs {
+			reqs[m] = v.mod(bq.Req)
 			for i := 0; i < 3; i++ {
-				if resps[m], err = s.Search(ctx, reqs[m]); err != nil {
+				var err error
+				if resps[m], err = v.s.Search(ctx, reqs[m]); err != nil {
 					return nil, fmt.Errorf("%s: %w", bq.Name, err)
 				}
 			}
 		}
-		deadline := time.Now().Add(budget * time.Duration(len(mods)))
+		deadline := time.Now().Add(budget * time.Duration(len(vs)))
 		for i := 0; i < reps; i++ {
 			var t time.Time
-			for m := range mods {
+			for m, v := range vs {
 				t = time.Now()
-				if _, err := s.Search(ctx, reqs[m]); err != nil {
+				if _, err := v.s.Search(ctx, reqs[m]); err != nil {
 					return nil, fmt.Errorf("%s: %w", bq.Name, err)
 				}
 				times[m] = append(times[m], time.Since(t))
@@ -120,7 +155,7 @@ func productQueriesWith(dir string, reps int, budget time.Duration, mods ...func
 				break
 			}
 		}
-		for m := range mods {
+		for m := range vs {
 			qs := QueryStats{Name: bq.Name, Reps: len(times[m]), Total: resps[m].Total, Top: []string{}}
 			qs.P50us, qs.P99us = percentiles(times[m])
 			if !bq.CountOnly {

@@ -71,6 +71,9 @@ const (
 	engExpanded = "newsdex, expand=true"
 	// the same with every facet asked for (facets=region,kind,month).
 	engHTTPFacets = "newsdex through HTTP, all facets"
+	// newsdex's default request on the 1x index and on the largest
+	// scale's, the two taking turns run by run (the growth goal's figures).
+	engInTurns = "newsdex, 1x and the largest scale in turns"
 )
 
 // BuildRun is one build: a whole process, JSON lines in, index out.
