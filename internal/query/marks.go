@@ -1,6 +1,7 @@
 package query
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -96,6 +97,10 @@ func addTo(sets map[string]map[string]bool, field, key string) {
 // tells whether '.' or '&' joined it ("gndr.o", "u.s"). With firsts, f
 // sees only the compound words and those that begin with a byte of firsts.
 func eachWord(text string, firsts *[256]bool, f func(start, end int, compound bool)) {
+	if firsts != nil && isASCII(text) {
+		eachFirstWord(text, firsts, f)
+		return
+	}
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
 			if !isASCIIWord(c) {
@@ -134,6 +139,99 @@ func eachWord(text string, firsts *[256]bool, f func(start, end int, compound bo
 			f(start, i, compound)
 		}
 	}
+}
+
+// eachFirstWord is eachWord with firsts of a text of ASCII only: instead of
+// walking every word it looks for the bytes of firsts (strings.IndexByte,
+// many bytes a step), and for '.' and '&', and walks only the words that
+// hold one, from the word's start: a compound word is seen whatever it
+// begins with.
+func eachFirstWord(text string, firsts *[256]bool, f func(start, end int, compound bool)) {
+	// The bytes looked for: '.' and '&', which make a word compound, and
+	// the word bytes of firsts (letters in both cases, digits).
+	var bs [2 + 2*26 + 10]byte
+	bs[0], bs[1] = '.', '&'
+	n := 2
+	for c := range utf8.RuneSelf {
+		if firsts[c] && isASCIIWord(byte(c)) {
+			bs[n] = byte(c)
+			n++
+		}
+	}
+	var next [len(bs)]int // where each byte is next found from pos on; -1: nowhere
+	for i := range n {
+		next[i] = -2
+	}
+	for pos := 0; pos < len(text); {
+		p := -1
+		for i := range n {
+			if next[i] < pos && next[i] != -1 {
+				if j := strings.IndexByte(text[pos:], bs[i]); j < 0 {
+					next[i] = -1
+				} else {
+					next[i] = pos + j
+				}
+			}
+			if next[i] >= 0 && (p < 0 || next[i] < p) {
+				p = next[i]
+			}
+		}
+		if p < 0 {
+			return
+		}
+		if c := text[p]; (c == '.' || c == '&') && (p == 0 || !isASCIIWord(text[p-1]) || p+1 == len(text) || !isASCIIWord(text[p+1])) {
+			pos = p + 1 // not between two letters: no word's
+			continue
+		}
+		start := p
+		for start > 0 {
+			c := text[start-1]
+			if !isASCIIWord(c) && (!isJoiner(c) || start < 2 || !isASCIIWord(text[start-2])) {
+				break
+			}
+			start--
+		}
+		end, compound := start, false
+		for end < len(text) {
+			c := text[end]
+			if isASCIIWord(c) {
+				end++
+				continue
+			}
+			if isJoiner(c) && end+1 < len(text) && isASCIIWord(text[end+1]) {
+				compound = compound || c != '\''
+				end++
+				continue
+			}
+			break
+		}
+		// A word that begins with a byte of firsts was found at its
+		// start, so one found further in is seen only when compound.
+		if compound || start == p {
+			f(start, end, compound)
+		}
+		pos = end
+	}
+}
+
+// isJoiner reports whether an ASCII byte joins the letters on its sides
+// into one word: '.', '&' and the apostrophe.
+func isJoiner(c byte) bool { return c == '.' || c == '&' || c == '\'' }
+
+// isASCII reports whether text is ASCII only, eight bytes a step.
+func isASCII(text string) bool {
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(text[i:i+8]))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // lowerBase is a word in lower case, its possessive ending ("'s") dropped,
