@@ -125,7 +125,8 @@ func renderMethod(b *strings.Builder, res *Results) {
   for the filters), SQLite one `+"`count(*)`"+` plus one `+"`ORDER BY bm25(fts) LIMIT 10`"+` query.
   Plain bleve also runs them doing the work of newsdex's default request (*same work*: the same queries with the hits'
   stored fields but the body and html highlights of title and body; `+"`-work hits`"+`). The count-only
-  query asks both for 0 hits (newsdex: `+"`limit=0`"+`). Dates are whole UTC days.
+  query asks both for 0 hits (newsdex: `+"`limit=0`"+`). Dates are whole UTC days. After the largest scale's queries,
+  newsdex's 1x index is searched again in turns with the largest scale's, run by run, for the growth goal.
 - **search process.** `+"`bin/search --index DIR QUERY...`"+` end to end (start, open, query, print to a pipe): 5 timed runs
   after one warm-up.
 - **Relevance.** For each ranked query, how many of newsdex's top 10 ids are in SQLite FTS5's top 10 by `+"`bm25()`"+`.
