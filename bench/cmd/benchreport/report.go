@@ -116,7 +116,8 @@ func renderMethod(b *strings.Builder, res *Results) {
 - **Build.** Wall time of the whole process (JSON lines in, index closed on disk), its peak RSS (`+"`VmHWM`"+`: the
   peers report their own at exit, `+"`bin/index`"+`'s is read from `+"`/proc/PID/status`"+` every 20 ms; `+"`wait4`"+`'s
   `+"`ru_maxrss`"+` is not used because Linux carries the spawning harness's peak into it), index size on disk; builds per engine and scale: %v; engines take turns within each
-  repetition. Tables give the median, with min-max when there were several runs.
+  repetition. Tables give the median, with min-max when there were several runs. newsdex's 1x build runs once more
+  right after the largest scale's builds, for the linear build goal at that scale.
 - **Queries.** The ten queries of issue 6, in-process on the index just built, sequentially on one goroutine:
   3 warm-up runs, then up to %v timed runs per query at each scale (newsdex stops a query after %s past 20 runs).
   newsdex goes through its real query path: `+"`query.NewSearcher(idx).Search`"+` with the query language, filters,
@@ -905,6 +906,11 @@ func evaluate(res *Results) []goal {
 			if bs, ok := buildsOf(res, engNewsdex, k); ok {
 				g.known = true
 				r := bs.wall / base.wall
+				label := fmt.Sprintf("%dx: %.2fx", k, r)
+				if after, ok := buildsOf(res, engBuildAfter, 1); ok && k == res.Config.Scales[len(res.Config.Scales)-1] && after.wall > 0 {
+					r = bs.wall / after.wall
+					label += fmt.Sprintf(" (%.2fx the 1x build right after it)", r)
+				}
 				switch {
 				case r <= float64(k):
 				case r <= float64(k)*slack:
@@ -912,7 +918,7 @@ func evaluate(res *Results) []goal {
 				default:
 					g.met = false
 				}
-				parts = append(parts, fmt.Sprintf("%dx: %.2fx", k, r))
+				parts = append(parts, label)
 			}
 		}
 		g.measured = strings.Join(parts, ", ")

@@ -74,6 +74,9 @@ const (
 	// newsdex's default request on the 1x index and on the largest
 	// scale's, the two taking turns run by run (the growth goal's figures).
 	engInTurns = "newsdex, 1x and the largest scale in turns"
+	// newsdex's 1x build once more, right after the largest scale's builds
+	// (the linear build goal's base for that scale).
+	engBuildAfter = "newsdex, 1x after the largest scale"
 )
 
 // BuildRun is one build: a whole process, JSON lines in, index out.

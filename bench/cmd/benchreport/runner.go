@@ -90,6 +90,9 @@ func (r *runner) scaled(articles string) error {
 			}
 		}
 		os.Remove(input)
+		if k > 1 && si == len(r.c.scales)-1 {
+			r.buildAfter(ctx, articles, indexBin)
+		}
 
 		qreps := at(r.c.queryReps, si)
 		for _, eng := range engines {
@@ -170,6 +173,38 @@ func (r *runner) scaled(articles string) error {
 		}
 	}
 	return nil
+}
+
+// buildAfter builds the 1x corpus with newsdex once more, right after the
+// largest scale's builds: the linear build goal divides that scale's time
+// by a 1x time of the same minutes (this machine's speed drifts between
+// the first minutes of a run and its last).
+func (r *runner) buildAfter(ctx context.Context, articles, indexBin string) {
+	input := filepath.Join(r.work, "articles-1x-after.jsonl")
+	dir := filepath.Join(r.work, "newsdex-1x-after")
+	defer os.Remove(input)
+	defer os.RemoveAll(dir)
+	br := BuildRun{Engine: engBuildAfter, Scale: 1}
+	if err := writeScaled(articles, input, 1); err != nil {
+		br.Error = err.Error()
+	} else {
+		p := runProc(ctx, "", indexBin, "build", "--index", dir, "--json", input)
+		br.WallS, br.MaxRSS = p.wall.Seconds(), p.maxRSS
+		br.IndexBytes, br.Segments = dirSize(dir)
+		if p.err != nil {
+			br.Error = p.err.Error()
+		} else {
+			var m map[string]any
+			if json.Unmarshal(p.stdout, &m) == nil {
+				br.Docs = int(summaryItems(m))
+			}
+		}
+	}
+	if br.Error != "" {
+		r.errorf("build %s: %s", engBuildAfter, br.Error)
+	}
+	log.Printf("build %s: %6.2fs", engBuildAfter, br.WallS)
+	r.res.Builds = append(r.res.Builds, br)
 }
 
 // enginesAt is what is built and queried at scale k. To keep make bench
