@@ -118,7 +118,7 @@ func eachWord(text string, firsts *[256]bool, f func(start, end int, compound bo
 				i++
 				continue
 			}
-			if c < utf8.RuneSelf && c != '.' && c != '&' && c != '\'' {
+			if c < utf8.RuneSelf && !isJoiner(c) {
 				break // a space or a mark: the word's end, without decoding it
 			}
 			r, n := utf8.DecodeRuneInString(text[i:])

@@ -26,6 +26,7 @@ type readersPhrase struct {
 	// terms in the order bleve's conjunction sorts its searchers (fewest
 	// documents first, stable), which is the order it sums their scores.
 	terms         []phraseTerm
+	anchor        int // the term at the phrase's first place
 	keepLocations bool
 	done          bool // a reader ran out: no match is left
 	checked       int
@@ -82,6 +83,7 @@ func newReadersPhrase(ctx context.Context, r index.IndexReader, slots [][]string
 		s.terms = append(s.terms, phraseTerm{word: slot[0], offset: uint64(i), reader: tr, scorer: sc})
 	}
 	sort.SliceStable(s.terms, func(i, j int) bool { return s.terms[i].reader.Count() < s.terms[j].reader.Count() })
+	s.anchor = slices.IndexFunc(s.terms, func(t phraseTerm) bool { return t.offset == 0 })
 	if err := s.intersect(); err != nil {
 		s.Close()
 		return nil, false, err
@@ -168,18 +170,14 @@ func (s *readersPhrase) find(ctx *search.SearchContext, id index.IndexInternalID
 // if it holds the phrase, with the term locations of its occurrences when
 // they were asked for; nil if it does not.
 func (s *readersPhrase) match(ctx *search.SearchContext) *search.DocumentMatch {
-	var anchor *phraseTerm
 	n := 0
 	for i := range s.terms {
 		n += len(s.terms[i].cur.Vectors)
-		if s.terms[i].offset == 0 {
-			anchor = &s.terms[i]
-		}
 	}
 	s.hits = slices.Grow(s.hits[:0], n)[:n]
 	clear(s.hits)
 	found := false
-	for _, v := range anchor.cur.Vectors {
+	for _, v := range s.terms[s.anchor].cur.Vectors {
 		if s.occursAt(v) {
 			found = true
 		}

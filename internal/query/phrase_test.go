@@ -124,16 +124,8 @@ func TestPositionalSearchers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
-	inner, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := inner.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	t.Cleanup(func() { idx.Close() })
+	r := reader(t, idx)
 	for _, c := range []struct {
 		slots   [][]string
 		opt     search.SearcherOptions
@@ -236,7 +228,7 @@ func TestPositionalStopsWithItsContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
+	t.Cleanup(func() { idx.Close() })
 	b := idx.NewBatch()
 	for i := range 3 * checkEvery {
 		it := item.Item{ID: fmt.Sprintf("d%05d", i), Kind: item.Article, Title: "Apart", Body: "alpha and beta"}
@@ -247,15 +239,7 @@ func TestPositionalStopsWithItsContext(t *testing.T) {
 	if err := idx.Batch(b); err != nil {
 		t.Fatal(err)
 	}
-	inner, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := inner.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := reader(t, idx)
 	for _, c := range []struct {
 		name    string
 		slots   [][]string
