@@ -95,13 +95,17 @@ func (c compiler) compile(n Node) bq.Query {
 		}
 		switch {
 		case len(mustNot) > 0 || len(should) > 0:
-			return bq.NewBooleanQuery(must, should, mustNot)
+			b := bq.NewBooleanQuery(must, should, mustNot)
+			if len(must) > 1 {
+				b.Must = newAllWords(must)
+			}
+			return b
 		case len(must) == 0:
 			return nil
 		case len(must) == 1:
 			return must[0]
 		}
-		return bleve.NewConjunctionQuery(must...)
+		return newAllWords(must)
 	}
 	return nil
 }

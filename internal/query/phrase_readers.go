@@ -112,14 +112,16 @@ func (s *readersPhrase) intersect() error {
 }
 
 // move brings t to its first document at or after id (nil: the one after
-// where it stands); a reader already there stays.
+// where it stands); a reader already there stays. The document it stood
+// on is reset first, as bleve's term searcher resets it: some readers
+// append the next id to the one there (upsidedown's).
 func (t *phraseTerm) move(id index.IndexInternalID) (err error) {
 	switch {
 	case id == nil:
-		t.cur, err = t.reader.Next(&t.tfd)
+		t.cur, err = t.reader.Next(t.tfd.Reset())
 	case t.cur != nil && t.cur.ID.Compare(id) >= 0:
 	default:
-		t.cur, err = t.reader.Advance(id, &t.tfd)
+		t.cur, err = t.reader.Advance(id, t.tfd.Reset())
 	}
 	return err
 }
