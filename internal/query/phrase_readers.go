@@ -48,10 +48,7 @@ type phraseTerm struct {
 // twice, a place of several words or of any word, explanations asked for,
 // or a scoring other than bleve's tf-idf.
 func newReadersPhrase(ctx context.Context, r index.IndexReader, slots [][]string, field string, boost float64, opt search.SearcherOptions) (s *readersPhrase, ok bool, err error) {
-	if ctx == nil || len(slots) < 2 || len(slots) > maxSlots || opt.Explain || ctx.Value(search.FieldTermSynonymMapKey) != nil {
-		return nil, false, nil
-	}
-	if cb, isCb := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); isCb && cb() == index.BM25Scoring {
+	if !directScoring(ctx, opt) || len(slots) < 2 || len(slots) > maxSlots {
 		return nil, false, nil
 	}
 	seen := map[string]bool{}

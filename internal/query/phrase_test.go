@@ -78,17 +78,24 @@ var phraseDocs = []item.Item{
 	{ID: "h", Kind: item.Article, Title: "Nothing here", Body: "crude words, prices elsewhere"},
 }
 
-func TestPositionalMatchesBlevePhrase(t *testing.T) {
+// memIndex is an in-memory index of docs, closed when the test ends.
+func memIndex(t *testing.T, docs ...item.Item) bleve.Index {
+	t.Helper()
 	idx, err := bleve.NewMemOnly(schema.Mapping())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
-	for i := range phraseDocs {
-		if err := idx.Index(phraseDocs[i].ID, schema.Document(&phraseDocs[i])); err != nil {
+	t.Cleanup(func() { idx.Close() })
+	for i := range docs {
+		if err := idx.Index(docs[i].ID, schema.Document(&docs[i])); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return idx
+}
+
+func TestPositionalMatchesBlevePhrase(t *testing.T) {
+	idx := memIndex(t, phraseDocs...)
 	matched := 0
 	for _, c := range phraseCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,11 +127,7 @@ func TestPositionalMatchesBlevePhrase(t *testing.T) {
 // by positionalSearcher. The phrase tests above compare both with bleve's
 // phrase, so each must be the one they run.
 func TestPositionalSearchers(t *testing.T) {
-	idx, err := bleve.NewMemOnly(schema.Mapping())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
+	idx := memIndex(t)
 	r := reader(t, idx)
 	for _, c := range []struct {
 		slots   [][]string

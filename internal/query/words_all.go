@@ -60,7 +60,7 @@ func newAllWords(must []bq.Query) bq.Query {
 // Searcher walks the words' readers, or is bleve's conjunction where
 // that is what answers (see allWords).
 func (q allWords) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if !directScoring(ctx, options) {
+	if !directScoring(ctx, options) || options.Score == "none" {
 		return q.ConjunctionQuery.Searcher(ctx, r, m, options)
 	}
 	docs, err := r.DocCount()
@@ -98,11 +98,12 @@ func (q allWords) Searcher(ctx context.Context, r index.IndexReader, m mapping.I
 	return s, nil
 }
 
-// directScoring reports whether a searcher may score terms itself with
-// bleve's term scorers: scored, not explained, tf-idf, no synonyms and
-// no kNN score breakdown.
+// directScoring reports whether a searcher may read term readers and
+// score them itself with bleve's term scorers, as readersPhrase and
+// allWords do: not explained, tf-idf, no synonyms and no kNN score
+// breakdown (each of which bleve's own searchers handle).
 func directScoring(ctx context.Context, opt search.SearcherOptions) bool {
-	if ctx == nil || opt.Explain || opt.Score == "none" || ctx.Value(search.FieldTermSynonymMapKey) != nil {
+	if ctx == nil || opt.Explain || ctx.Value(search.FieldTermSynonymMapKey) != nil {
 		return false
 	}
 	if b, _ := ctx.Value(search.IncludeScoreBreakdownKey).(bool); b {

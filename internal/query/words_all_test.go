@@ -37,16 +37,7 @@ var allWordsCases = [][]string{
 }
 
 func TestAllWordsMatchesBleveConjunction(t *testing.T) {
-	idx, err := bleve.NewMemOnly(schema.Mapping())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	for i := range phraseDocs {
-		if err := idx.Index(phraseDocs[i].ID, schema.Document(&phraseDocs[i])); err != nil {
-			t.Fatal(err)
-		}
-	}
+	idx := memIndex(t, phraseDocs...)
 	matched := 0
 	for _, words := range allWordsCases {
 		t.Run(strings.Join(words, " "), func(t *testing.T) {
@@ -107,11 +98,7 @@ func slotsOfWords(words []string) [][]string {
 // of terms; everything else is bleve's conjunction, which the test above
 // compares them with.
 func TestAllWordsSearchers(t *testing.T) {
-	idx, err := bleve.NewMemOnly(schema.Mapping())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
+	idx := memIndex(t)
 	r := reader(t, idx)
 	for _, c := range []struct {
 		name   string
